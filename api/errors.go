@@ -1,0 +1,77 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/dayline/dayline/domain"
+)
+
+// presentError is the one mapping from errors to GraphQL errors:
+//   - a *domain.Error keeps its client-safe message; its code becomes
+//     extensions.code and, in the response, the top-level errorType;
+//   - an error gqlgen raised about the request itself (parse, validation,
+//     argument coercion, bad scalar values) is a BadRequest;
+//   - anything else is internal: logged with the request id, and the client
+//     sees only "internal error" and that id.
+func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		code := classify(err)
+		switch code {
+		case domain.CodeInternal:
+			rid := RequestID(ctx)
+			logger.ErrorContext(ctx, "internal error", "request_id", rid, "path", gqlErr.Path.String(), "error", err)
+			gqlErr.Message = internalMessage(rid)
+		case domain.CodeBadRequest, domain.CodeConflict, domain.CodeNotFound, domain.CodeUnauthorized, domain.CodeUnavailable:
+			if msg := domain.ErrorMessage(err); msg != "" {
+				gqlErr.Message = msg
+			}
+		}
+		gqlErr.Err = nil
+		if gqlErr.Extensions == nil {
+			gqlErr.Extensions = map[string]any{}
+		}
+		gqlErr.Extensions["code"] = string(code)
+		return gqlErr
+	}
+}
+
+// classify returns the code for err (see presentError). Resolvers return
+// domain errors or internal ones, and gqlgen hands those to the presenter
+// unwrapped; a *gqlerror.Error therefore comes from gqlgen itself, about
+// the request (including argument and scalar coercion it wrapped).
+func classify(err error) domain.Code {
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return de.Code
+	}
+	if _, ok := err.(*gqlerror.Error); ok {
+		return domain.CodeBadRequest
+	}
+	return domain.CodeInternal
+}
+
+func internalMessage(requestID string) string {
+	if requestID == "" {
+		return "internal error"
+	}
+	return fmt.Sprintf("internal error (request id %s)", requestID)
+}
+
+// recoverPanic turns a panic in a resolver into an internal error: logged
+// with its stack and the request id, never shown to the client.
+func recoverPanic(logger *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		logger.ErrorContext(ctx, "panic in resolver", "request_id", RequestID(ctx), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		return errInternal
+	}
+}
+
+var errInternal = errors.New("recovered panic")

@@ -1,0 +1,162 @@
+package auth
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+)
+
+// Claim names used by Cognito tokens.
+const (
+	claimIssuer          = "iss"
+	claimSubject         = "sub"
+	claimAudience        = "aud"
+	claimClientID        = "client_id"
+	claimTokenUse        = "token_use"
+	claimExpiry          = "exp"
+	claimNotBefore       = "nbf"
+	claimIssuedAt        = "iat"
+	claimEmail           = "email"
+	claimGroups          = "cognito:groups"
+	claimCognitoUsername = "cognito:username"
+	claimUsername        = "username"
+	tokenUseID           = "id"
+	tokenUseAccess       = "access"
+)
+
+// maxNumericDate bounds NumericDate claims (year ~5138) so conversions to
+// time.Time cannot overflow.
+const maxNumericDate = 1e11
+
+// checkClaims validates signature-verified claims at now and builds the
+// Identity. Every failure is a *TokenError with a Reason* constant.
+func (v *Verifier) checkClaims(claims map[string]any, now time.Time) (Identity, error) {
+	iss, _ := claims[claimIssuer].(string)
+	if iss != v.issuer {
+		return Identity{}, tokenErr(ReasonWrongIssuer, fmt.Errorf("iss %.128q", iss))
+	}
+	use, _ := claims[claimTokenUse].(string)
+	if use != tokenUseID && use != tokenUseAccess {
+		return Identity{}, tokenErr(ReasonWrongTokenUse, fmt.Errorf("token_use %.32q", use))
+	}
+	if err := v.checkClient(claims, use); err != nil {
+		return Identity{}, err
+	}
+	exp, err := v.checkTimes(claims, now)
+	if err != nil {
+		return Identity{}, err
+	}
+	sub, _ := claims[claimSubject].(string)
+	if sub == "" {
+		return Identity{}, tokenErr(ReasonMalformed, errors.New("missing sub"))
+	}
+	groups, err := stringList(claims[claimGroups])
+	if err != nil {
+		return Identity{}, tokenErr(ReasonMalformed, fmt.Errorf("cognito:groups: %w", err))
+	}
+	id := Identity{
+		Sub:       sub,
+		Username:  sub,
+		Groups:    groups[:len(groups):len(groups)],
+		TokenUse:  use,
+		Issuer:    iss,
+		ExpiresAt: exp,
+		Claims:    claims,
+	}
+	id.Email, _ = claims[claimEmail].(string)
+	for _, name := range []string{claimCognitoUsername, claimUsername} {
+		if u, _ := claims[name].(string); u != "" {
+			id.Username = u
+			break
+		}
+	}
+	return id, nil
+}
+
+// checkClient enforces ClientIDs: "aud" for id tokens, "client_id" for access
+// tokens. It returns a ReasonWrongAudience error on mismatch.
+func (v *Verifier) checkClient(claims map[string]any, use string) error {
+	if len(v.clientIDs) == 0 {
+		return nil
+	}
+	if use == tokenUseAccess {
+		cid, _ := claims[claimClientID].(string)
+		if !slices.Contains(v.clientIDs, cid) {
+			return tokenErr(ReasonWrongAudience, fmt.Errorf("client_id %.128q", cid))
+		}
+		return nil
+	}
+	aud, err := stringList(claims[claimAudience])
+	if err != nil {
+		return tokenErr(ReasonWrongAudience, fmt.Errorf("aud: %w", err))
+	}
+	for _, a := range aud {
+		if slices.Contains(v.clientIDs, a) {
+			return nil
+		}
+	}
+	return tokenErr(ReasonWrongAudience, fmt.Errorf("aud %.128q", aud))
+}
+
+// checkTimes validates exp (required), nbf and iat with the leeway and
+// returns the expiry. Errors: ReasonMalformed for missing or non-numeric
+// values, ReasonExpired, ReasonNotYetValid.
+func (v *Verifier) checkTimes(claims map[string]any, now time.Time) (time.Time, error) {
+	exp, ok, err := numericDate(claims, claimExpiry)
+	if err != nil || !ok {
+		return time.Time{}, tokenErr(ReasonMalformed, errors.Join(errors.New("exp required"), err))
+	}
+	if isExpired(now, exp, v.leeway) {
+		return time.Time{}, tokenErr(ReasonExpired, fmt.Errorf("expired at %s", exp.UTC().Format(time.RFC3339)))
+	}
+	for _, name := range []string{claimNotBefore, claimIssuedAt} {
+		t, ok, err := numericDate(claims, name)
+		if err != nil {
+			return time.Time{}, tokenErr(ReasonMalformed, err)
+		}
+		if ok && t.After(now.Add(v.leeway)) {
+			return time.Time{}, tokenErr(ReasonNotYetValid, fmt.Errorf("%s %s is in the future", name, t.UTC().Format(time.RFC3339)))
+		}
+	}
+	return exp, nil
+}
+
+// numericDate reads a NumericDate claim. ok is false when the claim is
+// absent; err is set when it is present but not a plausible number.
+func numericDate(claims map[string]any, name string) (t time.Time, ok bool, err error) {
+	raw, present := claims[name]
+	if !present {
+		return time.Time{}, false, nil
+	}
+	f, isNum := raw.(float64)
+	if !isNum || math.IsNaN(f) || f < 0 || f > maxNumericDate {
+		return time.Time{}, false, fmt.Errorf("claim %s is not a valid NumericDate", name)
+	}
+	sec, frac := math.Modf(f)
+	return time.Unix(int64(sec), int64(frac*1e9)), true, nil
+}
+
+// stringList reads a claim that is absent, a string, or an array of strings.
+// It returns an error for any other shape.
+func stringList(raw any) ([]string, error) {
+	switch v := raw.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		return []string{v}, nil
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, e := range v {
+			s, ok := e.(string)
+			if !ok {
+				return nil, errors.New("array element is not a string")
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	default:
+		return nil, fmt.Errorf("unexpected type %T", raw)
+	}
+}

@@ -1,0 +1,198 @@
+// Command load drives a real Dayline HTTP server with concurrent clients
+// and reports requests/s, p50/p99 latency and allocations per request for
+// the watch's agenda query and the caregiver's dashboard query.
+//
+//	go run ./bench/load -concurrency 50 -duration 10s
+//
+// The server runs in this process on 127.0.0.1 (a free port) over the
+// embedded store, seeded with the demo organisation; the clients are real
+// HTTP clients with keep-alive. Allocations are counted for the whole
+// process (server and clients); `go test -bench` gives server-only figures.
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+
+	"github.com/dayline/dayline/api"
+	"github.com/dayline/dayline/auth"
+	"github.com/dayline/dayline/demo"
+	"github.com/dayline/dayline/scalars"
+	"github.com/dayline/dayline/server"
+	"github.com/dayline/dayline/store"
+	"github.com/dayline/dayline/store/bolt"
+)
+
+type scenario struct {
+	name, user, query string
+}
+
+func main() {
+	concurrency := flag.Int("concurrency", 50, "concurrent clients")
+	duration := flag.Duration("duration", 10*time.Second, "how long each scenario runs")
+	warmup := flag.Duration("warmup", 2*time.Second, "warm-up before measuring")
+	only := flag.String("scenario", "", "run only this scenario (agenda or dashboard)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured runs to this file")
+	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "load:", err)
+			os.Exit(1)
+		}
+		_ = pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	if err := run(*concurrency, *duration, *warmup, *only); err != nil {
+		fmt.Fprintln(os.Stderr, "load:", err)
+		pprof.StopCPUProfile()
+		os.Exit(1)
+	}
+}
+
+func run(concurrency int, duration, warmup time.Duration, only string) error {
+	dir, err := os.MkdirTemp("", "dayline-load")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	st, err := bolt.Open(dir+"/dayline.db", store.NewPageTokens([]byte("load-secret")))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	now := time.Now()
+	if err := demo.Seed(context.Background(), st, now, func() string { return ulid.Make().String() }); err != nil {
+		return err
+	}
+	issuer, err := auth.OpenLocalIssuer(dir, "dayline-load", "dayline-load", time.Now)
+	if err != nil {
+		return err
+	}
+	verifier, err := auth.NewVerifier(issuer.Config(), issuer.KeySource())
+	if err != nil {
+		return err
+	}
+	quiet := slog.New(slog.DiscardHandler)
+	h := server.New(server.Config{
+		GraphQL:  api.New(api.Config{Store: st, Logger: quiet, Now: time.Now, NewID: func() string { return ulid.Make().String() }}),
+		Verifier: verifier, Logger: quiet,
+	})
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	addrc := make(chan net.Addr, 1)
+	go func() { _ = server.Run(ctx, "127.0.0.1:0", h, 5*time.Second, func(a net.Addr) { addrc <- a }) }()
+	url := "http://" + (<-addrc).String() + "/graphql"
+
+	today := string(scalars.DateOf(now.In(mustLoad(demo.Timezone))))
+	scenarios := []scenario{
+		{"agenda", demo.Member1ID, fmt.Sprintf(`{"query":"query($d: AWSDate!) { agenda(userId: \"%s\", date: $d) { startsAt endsAt completed task { id title icon startTime durationMinutes } } }","variables":{"d":"%s"}}`, demo.Member1ID, today)},
+		{"dashboard", demo.CaregiverID, fmt.Sprintf(`{"query":"query($d: AWSDate!) { me { organisation { name members(limit: 50) { items { id name email agenda(date: $d) { startsAt completed task { title } } } } } } }","variables":{"d":"%s"}}`, today)},
+	}
+	fmt.Printf("Dayline load: %d clients, %s per scenario (after %s warm-up), GOMAXPROCS=%d, embedded store, demo data\n\n",
+		concurrency, duration, warmup, runtime.GOMAXPROCS(0))
+	fmt.Printf("%-10s %10s %10s %10s %10s %12s %8s\n", "scenario", "requests", "req/s", "p50", "p99", "allocs/req", "errors")
+	for _, sc := range scenarios {
+		if only != "" && only != sc.name {
+			continue
+		}
+		tok, err := issuer.Mint(sc.user, []string{groupOf(sc.user)}, "", time.Hour)
+		if err != nil {
+			return err
+		}
+		drive(url, tok, sc.query, concurrency, warmup)
+		res := drive(url, tok, sc.query, concurrency, duration)
+		fmt.Printf("%-10s %10d %10.0f %10s %10s %12.0f %8d\n", sc.name, res.requests, res.rps, res.p50, res.p99, res.allocsPerReq, res.errors)
+	}
+	return nil
+}
+
+func groupOf(userID string) string {
+	for _, u := range demo.Users(time.Now()) {
+		if u.ID == userID {
+			return u.Role.Group()
+		}
+	}
+	return ""
+}
+
+func mustLoad(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+type result struct {
+	requests     int
+	errors       int64
+	rps          float64
+	p50, p99     time.Duration
+	allocsPerReq float64
+}
+
+// drive runs concurrency clients posting body for d and measures them.
+func drive(url, token, body string, concurrency int, d time.Duration) result {
+	transport := &http.Transport{MaxIdleConnsPerHost: concurrency, MaxConnsPerHost: concurrency}
+	client := &http.Client{Transport: transport, Timeout: 10 * time.Second}
+	defer transport.CloseIdleConnections()
+	var errs atomic.Int64
+	lat := make([][]time.Duration, concurrency)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	deadline := time.Now().Add(d)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := range concurrency {
+		wg.Go(func() {
+			payload := []byte(body)
+			for time.Now().Before(deadline) {
+				t0 := time.Now()
+				req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(payload))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer "+token)
+				res, err := client.Do(req)
+				if err != nil {
+					errs.Add(1)
+					continue
+				}
+				b, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				if res.StatusCode != http.StatusOK || bytes.Contains(b, []byte(`"errors"`)) {
+					errs.Add(1)
+				}
+				lat[i] = append(lat[i], time.Since(t0))
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	runtime.ReadMemStats(&after)
+	all := slices.Concat(lat...)
+	slices.Sort(all)
+	r := result{requests: len(all), errors: errs.Load()}
+	if len(all) == 0 {
+		return r
+	}
+	r.rps = float64(len(all)) / elapsed.Seconds()
+	r.p50 = all[len(all)/2].Round(10 * time.Microsecond)
+	r.p99 = all[len(all)*99/100].Round(10 * time.Microsecond)
+	r.allocsPerReq = float64(after.Mallocs-before.Mallocs) / float64(len(all))
+	return r
+}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// config is every setting, read once from flags and the environment
+// (a flag given on the command line wins over its environment variable).
+// README.md documents the same table.
+type config struct {
+	Addr            string
+	Data            string
+	Demo            bool
+	Issuer          string
+	JWKSURL         string
+	ClientIDs       string
+	CORSOrigins     string
+	MaxBodyBytes    int64
+	MaxDepth        int
+	MaxComplexity   int
+	Introspection   bool
+	Playground      bool
+	LogLevel        string
+	PageTokenSecret string
+	ShutdownTimeout time.Duration
+	LoaderWait      time.Duration
+}
+
+// bind registers the flags of c on fs with their environment variables.
+func (c *config) bind(fs *flag.FlagSet) map[string]string {
+	envOf := map[string]string{}
+	str := func(p *string, name, env, def, help string) {
+		fs.StringVar(p, name, def, help+" ($"+env+")")
+		envOf[name] = env
+	}
+	str(&c.Addr, "addr", "DAYLINE_ADDR", "127.0.0.1:8080", "listen address")
+	str(&c.Data, "data", "DAYLINE_DATA", "./dayline.db", "embedded database file; its directory also keeps the dev signing key and page-token secret")
+	fs.BoolVar(&c.Demo, "demo", false, "seed a demo organisation on first start and print demo tokens ($DAYLINE_DEMO)")
+	envOf["demo"] = "DAYLINE_DEMO"
+	str(&c.Issuer, "issuer", "DAYLINE_OIDC_ISSUER", "", "OIDC/Cognito issuer URL; empty selects dev mode (local tokens)")
+	str(&c.JWKSURL, "jwks-url", "DAYLINE_OIDC_JWKS_URL", "", "JWKS URL (default: issuer + /.well-known/jwks.json)")
+	str(&c.ClientIDs, "client-ids", "DAYLINE_OIDC_CLIENT_IDS", "", "comma-separated allowed app client ids")
+	str(&c.CORSOrigins, "cors-origins", "DAYLINE_CORS_ORIGINS", "", "comma-separated browser origins allowed by CORS (* for any)")
+	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "request body limit in bytes ($DAYLINE_MAX_BODY_BYTES)")
+	envOf["max-body-bytes"] = "DAYLINE_MAX_BODY_BYTES"
+	fs.IntVar(&c.MaxDepth, "max-depth", 12, "query depth limit ($DAYLINE_MAX_DEPTH)")
+	envOf["max-depth"] = "DAYLINE_MAX_DEPTH"
+	fs.IntVar(&c.MaxComplexity, "max-complexity", 20000, "query complexity limit ($DAYLINE_MAX_COMPLEXITY)")
+	envOf["max-complexity"] = "DAYLINE_MAX_COMPLEXITY"
+	fs.BoolVar(&c.Introspection, "introspection", true, "allow schema introspection ($DAYLINE_INTROSPECTION)")
+	envOf["introspection"] = "DAYLINE_INTROSPECTION"
+	fs.BoolVar(&c.Playground, "playground", true, "serve the GraphiQL playground at / ($DAYLINE_PLAYGROUND)")
+	envOf["playground"] = "DAYLINE_PLAYGROUND"
+	str(&c.LogLevel, "log-level", "DAYLINE_LOG_LEVEL", "info", "debug, info, warn or error")
+	str(&c.PageTokenSecret, "page-token-secret", "DAYLINE_PAGE_TOKEN_SECRET", "", "secret that signs nextToken values (default: generated and kept beside the database)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long shutdown waits for in-flight requests ($DAYLINE_SHUTDOWN_TIMEOUT)")
+	envOf["shutdown-timeout"] = "DAYLINE_SHUTDOWN_TIMEOUT"
+	fs.DurationVar(&c.LoaderWait, "loader-wait", time.Millisecond, "how long loaders collect keys before a batched read ($DAYLINE_LOADER_WAIT)")
+	envOf["loader-wait"] = "DAYLINE_LOADER_WAIT"
+	return envOf
+}
+
+// parseFlags applies environment variables, then args, to fs. Only the
+// flags registered on fs are read from the environment.
+func parseFlags(fs *flag.FlagSet, envOf map[string]string, args []string, env func(string) (string, bool), stderr io.Writer) error {
+	fs.SetOutput(stderr)
+	var errs []string
+	fs.VisitAll(func(f *flag.Flag) {
+		name, ok := envOf[f.Name]
+		if !ok {
+			return
+		}
+		if v, set := env(name); set {
+			if err := fs.Set(f.Name, v); err != nil {
+				errs = append(errs, fmt.Sprintf("$%s=%q: %v", name, v, err))
+			}
+		}
+	})
+	if len(errs) > 0 {
+		return fmt.Errorf("bad environment: %s", strings.Join(errs, "; "))
+	}
+	return fs.Parse(args)
+}
+
+// splitList splits a comma-separated setting, dropping empty entries.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

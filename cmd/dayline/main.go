@@ -1,0 +1,54 @@
+// Command dayline runs Dayline: the GraphQL server (serve) and admin verbs
+// (token). It is the only place that reads configuration (flags and
+// environment, see config.go) and wires the layers together.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `dayline: a GraphQL backend for daily-routine apps
+
+Usage:
+  dayline serve [flags]            run the server (--demo seeds demo data)
+  dayline token --user <id|email>  mint a dev token (dev mode only)
+  dayline help                     this text
+
+Run "dayline <verb> -h" for the flags of a verb; every flag can also be
+set through the environment variable named in its help.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.LookupEnv)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "dayline:", err)
+		os.Exit(1)
+	}
+}
+
+// run dispatches to a verb; env looks up environment variables.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) (string, bool)) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("no verb given")
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stdout, stderr, env)
+	case "token":
+		return token(ctx, args[1:], stdout, stderr, env)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown verb %q", args[0])
+	}
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"time"
+
+	"github.com/dayline/dayline/api"
+	"github.com/dayline/dayline/demo"
+	"github.com/dayline/dayline/server"
+)
+
+// demoTokenTTL is how long the tokens printed by `serve --demo` stay valid.
+const demoTokenTTL = 12 * time.Hour
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) (string, bool)) error {
+	var cfg config
+	fs := flag.NewFlagSet("dayline serve", flag.ContinueOnError)
+	envOf := cfg.bind(fs)
+	if err := parseFlags(fs, envOf, args, env, stderr); err != nil {
+		return err
+	}
+	logger, err := newLogger(cfg.LogLevel, stderr)
+	if err != nil {
+		return err
+	}
+	st, err := openEmbeddedStore(cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	an, err := newAuthn(cfg)
+	if err != nil {
+		return err
+	}
+	if cfg.Demo {
+		if err := seedDemo(ctx, st, logger); err != nil {
+			return err
+		}
+	}
+	gql := api.New(api.Config{
+		Store: st, Logger: logger, Now: time.Now, NewID: newID, LoaderWait: cfg.LoaderWait,
+		MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, Introspection: cfg.Introspection,
+	})
+	h := server.New(server.Config{
+		GraphQL: gql, Verifier: an.verifier, JWKS: an.jwks, Logger: logger,
+		AllowedOrigins: splitList(cfg.CORSOrigins), MaxBodyBytes: cfg.MaxBodyBytes, Playground: cfg.Playground,
+	})
+	ready := func(addr net.Addr) {
+		printBanner(stdout, cfg, addr, an)
+		logger.Info("listening", "addr", addr.String(), "data", cfg.Data, "dev_mode", an.local != nil)
+	}
+	if err := server.Run(ctx, cfg.Addr, h, cfg.ShutdownTimeout, ready); err != nil {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+func printBanner(w io.Writer, cfg config, addr net.Addr, an authn) {
+	base := "http://" + addr.String()
+	fmt.Fprintf(w, "Dayline is running.\n  GraphQL:    %s/graphql\n", base)
+	if cfg.Playground {
+		fmt.Fprintf(w, "  Playground: %s/  (paste a token into the Authorization header)\n", base)
+	}
+	if !cfg.Demo || an.local == nil {
+		return
+	}
+	fmt.Fprintf(w, "\nDemo tokens (valid %s), send as \"Authorization: Bearer <token>\":\n", demoTokenTTL)
+	for _, u := range demo.Users(time.Now()) {
+		tok, err := an.local.Mint(u.ID, []string{u.Role.Group()}, string(u.Email), demoTokenTTL)
+		if err != nil {
+			fmt.Fprintf(w, "  %s: cannot mint token: %v\n", u.ID, err)
+			continue
+		}
+		fmt.Fprintf(w, "\n  %-10s %-15s %s\n  %s\n", u.Role, u.ID, u.Email, tok)
+	}
+	fmt.Fprintln(w)
+}

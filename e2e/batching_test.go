@@ -1,0 +1,116 @@
+package e2e_test
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dayline/dayline/api"
+	"github.com/dayline/dayline/domain"
+	"github.com/dayline/dayline/scalars"
+	"github.com/dayline/dayline/server"
+	"github.com/dayline/dayline/store"
+)
+
+// countingStore counts every store call.
+type countingStore struct {
+	store.Store
+	calls atomic.Int64
+}
+
+func (c *countingStore) GetUsers(ctx context.Context, ids []string) ([]domain.User, error) {
+	c.calls.Add(1)
+	return c.Store.GetUsers(ctx, ids)
+}
+
+func (c *countingStore) GetOrganisations(ctx context.Context, ids []string) ([]domain.Organisation, error) {
+	c.calls.Add(1)
+	return c.Store.GetOrganisations(ctx, ids)
+}
+
+func (c *countingStore) GetSchedules(ctx context.Context, ids []string) ([]domain.Schedule, error) {
+	c.calls.Add(1)
+	return c.Store.GetSchedules(ctx, ids)
+}
+
+func (c *countingStore) SchedulesByOwners(ctx context.Context, ids []string) (map[string][]domain.Schedule, error) {
+	c.calls.Add(1)
+	return c.Store.SchedulesByOwners(ctx, ids)
+}
+
+func (c *countingStore) CompletionsOn(ctx context.Context, days []domain.OwnerDate) (map[domain.OwnerDate][]domain.Completion, error) {
+	c.calls.Add(1)
+	return c.Store.CompletionsOn(ctx, days)
+}
+
+func (c *countingStore) GetTaskRefs(ctx context.Context, ids []string) ([]domain.TaskRef, error) {
+	c.calls.Add(1)
+	return c.Store.GetTaskRefs(ctx, ids)
+}
+
+func (c *countingStore) ListMembers(ctx context.Context, orgID string, p domain.PageRequest) (domain.Page[domain.User], error) {
+	c.calls.Add(1)
+	return c.Store.ListMembers(ctx, orgID, p)
+}
+
+func (c *countingStore) ListSchedules(ctx context.Context, ownerID string, p domain.PageRequest) (domain.Page[domain.Schedule], error) {
+	c.calls.Add(1)
+	return c.Store.ListSchedules(ctx, ownerID, p)
+}
+
+const dashboardQuery = `query($d: AWSDate!) { me { organisation { name members(limit: 100) { items {
+	id name email organisation { id } agenda(date: $d) { startsAt completed task { title } }
+	schedules { id title owner { id } } } } } } }`
+
+// TestDashboardReadsDoNotGrowWithMembers: the caregiver's dashboard costs the
+// same number of store calls for 4 members as for 40: every nested field
+// reads through a batching loader.
+func TestDashboardReadsDoNotGrowWithMembers(t *testing.T) {
+	forEachStore(t, func(t *testing.T, open opener) {
+		calls := func(extraMembers int) int64 {
+			var counter *countingStore
+			e := newEnv(t, func(t testing.TB) store.Store {
+				counter = &countingStore{Store: open(t)}
+				return counter
+			}, func(a *api.Config, _ *server.Config) {
+				// Generous: under the race detector on a busy machine one
+				// resolution round can outlast a short window and split a batch.
+				a.LoaderWait = 25 * time.Millisecond
+			})
+			now := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+			for i := range extraMembers {
+				u := domain.User{ID: fmt.Sprintf("a-extra-%02d", i), OrganisationID: "a", Name: "Extra", Role: domain.RoleMember,
+					Email: "x@example.com", Version: 1, CreatedAt: now.Add(time.Duration(i) * time.Second)}
+				u.Email = domainEmail(u.ID)
+				if err := counter.CreateUser(t.Context(), u); err != nil {
+					t.Fatal(err)
+				}
+				if err := counter.CreateSchedule(t.Context(), tenantSchedule("a", u.ID, now)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			counter.calls.Store(0)
+			r := e.as("a-caregiver", dashboardQuery, map[string]any{"d": testDay})
+			if len(r.Errors) > 0 {
+				t.Fatalf("dashboard: %s", r.Raw)
+			}
+			items := r.Data["me"].(map[string]any)["organisation"].(map[string]any)["members"].(map[string]any)["items"].([]any)
+			if len(items) != 4+extraMembers {
+				t.Fatalf("want %d members, got %d", 4+extraMembers, len(items))
+			}
+			return counter.calls.Load()
+		}
+		small, large := calls(0), calls(36)
+		t.Logf("store calls: 4 members %d, 40 members %d", small, large)
+		if large != small {
+			t.Errorf("store calls grow with members: %d for 4, %d for 40", small, large)
+		}
+		if small > 8 {
+			t.Errorf("dashboard made %d store calls, want at most 8", small)
+		}
+	})
+}
+
+func domainEmail(id string) scalars.Email { return scalars.Email(id + "@example.com") }

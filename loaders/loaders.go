@@ -1,0 +1,130 @@
+// Package loaders batches the store reads of one GraphQL operation with
+// dataloader v7: every nested field that needs a user, schedule or agenda
+// asks a loader, and the loader turns the many asks of one resolution round
+// into one batched store call. Loaders are created per operation (never per
+// connection: a WebSocket lives long and its data goes stale).
+package loaders
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/graph-gophers/dataloader/v7"
+
+	"github.com/dayline/dayline/domain"
+)
+
+// Source is the batched reads the loaders need (store.Store satisfies it).
+type Source interface {
+	GetUsers(ctx context.Context, ids []string) ([]domain.User, error)
+	GetOrganisations(ctx context.Context, ids []string) ([]domain.Organisation, error)
+	GetSchedules(ctx context.Context, ids []string) ([]domain.Schedule, error)
+	SchedulesByOwners(ctx context.Context, ownerIDs []string) (map[string][]domain.Schedule, error)
+	CompletionsOn(ctx context.Context, days []domain.OwnerDate) (map[domain.OwnerDate][]domain.Completion, error)
+	GetTaskRefs(ctx context.Context, taskIDs []string) ([]domain.TaskRef, error)
+}
+
+// MaxBatch is the most keys one batched store call receives (DynamoDB's
+// BatchGetItem limit).
+const MaxBatch = 100
+
+// DefaultWait is how long a loader collects keys before it calls the store.
+const DefaultWait = time.Millisecond
+
+// Loaders holds one operation's loaders.
+type Loaders struct {
+	Users          *dataloader.Loader[string, domain.User]
+	Organisations  *dataloader.Loader[string, domain.Organisation]
+	Schedules      *dataloader.Loader[string, domain.Schedule]
+	OwnerSchedules *dataloader.Loader[string, []domain.Schedule]
+	Completions    *dataloader.Loader[domain.OwnerDate, []domain.Completion]
+	TaskRefs       *dataloader.Loader[string, domain.TaskRef]
+}
+
+// New returns fresh loaders over src that wait at most wait (DefaultWait when
+// zero) to collect a batch of at most MaxBatch keys.
+func New(src Source, wait time.Duration) *Loaders {
+	if wait <= 0 {
+		wait = DefaultWait
+	}
+	return &Loaders{
+		Users: newLoader(wait, byID("user", src.GetUsers, func(u domain.User) string { return u.ID })),
+		Organisations: newLoader(wait, byID("organisation", src.GetOrganisations,
+			func(o domain.Organisation) string { return o.ID })),
+		Schedules:      newLoader(wait, byID("schedule", src.GetSchedules, func(s domain.Schedule) string { return s.ID })),
+		TaskRefs:       newLoader(wait, byID("task", src.GetTaskRefs, func(t domain.TaskRef) string { return t.TaskID })),
+		OwnerSchedules: newLoader(wait, mapped(src.SchedulesByOwners)),
+		Completions:    newLoader(wait, mapped(src.CompletionsOn)),
+	}
+}
+
+func newLoader[K comparable, V any](wait time.Duration, fn dataloader.BatchFunc[K, V]) *dataloader.Loader[K, V] {
+	return dataloader.NewBatchedLoader(fn,
+		dataloader.WithBatchCapacity[K, V](MaxBatch),
+		dataloader.WithWait[K, V](wait))
+}
+
+// byID adapts a batch read that omits missing ids into a batch function
+// that answers every key in order: missing ones get a NotFound error.
+func byID[V any](kind string, fetch func(context.Context, []string) ([]V, error), id func(V) string) dataloader.BatchFunc[string, V] {
+	return func(ctx context.Context, keys []string) []*dataloader.Result[V] {
+		items, err := fetch(ctx, keys)
+		out := make([]*dataloader.Result[V], len(keys))
+		if err != nil {
+			for i := range out {
+				out[i] = &dataloader.Result[V]{Error: dataloader.NewSkipCacheError(err)}
+			}
+			return out
+		}
+		found := make(map[string]V, len(items))
+		for _, it := range items {
+			found[id(it)] = it
+		}
+		for i, k := range keys {
+			if v, ok := found[k]; ok {
+				out[i] = &dataloader.Result[V]{Data: v}
+			} else {
+				out[i] = &dataloader.Result[V]{Error: domain.NotFound(kind, k)}
+			}
+		}
+		return out
+	}
+}
+
+// mapped adapts a batch read that answers a map into a batch function;
+// absent keys get the zero value (an empty list).
+func mapped[K comparable, V any](fetch func(context.Context, []K) (map[K]V, error)) dataloader.BatchFunc[K, V] {
+	return func(ctx context.Context, keys []K) []*dataloader.Result[V] {
+		got, err := fetch(ctx, keys)
+		out := make([]*dataloader.Result[V], len(keys))
+		for i, k := range keys {
+			if err != nil {
+				out[i] = &dataloader.Result[V]{Error: dataloader.NewSkipCacheError(err)}
+				continue
+			}
+			out[i] = &dataloader.Result[V]{Data: got[k]}
+		}
+		return out
+	}
+}
+
+type ctxKey struct{}
+
+// ErrMissing is returned by From when no loaders are in the context: the
+// GraphQL handler was built without loaders.Middleware.
+var ErrMissing = errors.New("loaders: none in context")
+
+// With returns ctx carrying l.
+func With(ctx context.Context, l *Loaders) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
+
+// From returns the loaders in ctx, or ErrMissing.
+func From(ctx context.Context) (*Loaders, error) {
+	l, ok := ctx.Value(ctxKey{}).(*Loaders)
+	if !ok || l == nil {
+		return nil, ErrMissing
+	}
+	return l, nil
+}

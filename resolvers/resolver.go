@@ -1,0 +1,26 @@
+// Package resolvers implements Dayline's GraphQL schema for gqlgen. Resolvers
+// are thin: authorize (access.go), read through the per-operation loaders or
+// call the store, return. Field-level authorization by directive lives in
+// fieldauth.go; tenant and ownership rules in access.go.
+package resolvers
+
+import (
+	"context"
+	"time"
+
+	"github.com/dayline/dayline/loaders"
+	"github.com/dayline/dayline/store"
+)
+
+// Resolver is the root resolver; its fields are injected by the caller.
+type Resolver struct {
+	Store store.Store
+	// Now is the clock (UpdatedAt, CompletedAt).
+	Now func() time.Time
+	// NewID returns a fresh, time-sortable id for new items.
+	NewID func() string
+}
+
+// loadersFrom returns the operation's loaders, or an internal error when the
+// handler was built without them.
+func loadersFrom(ctx context.Context) (*loaders.Loaders, error) { return loaders.From(ctx) }
