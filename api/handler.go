@@ -36,7 +36,25 @@ type Config struct {
 	MaxComplexity int
 	// Introspection allows __schema and __type queries.
 	Introspection bool
+	// Meter, when set, counts what each operation costs the store; the cost
+	// is logged per operation.
+	Meter UsageMeter
+	// Debug adds each operation's store usage to the response extensions
+	// (as "storeUsage").
+	Debug bool
 }
+
+// StoreUsage is what one operation cost the store.
+type StoreUsage struct {
+	Requests      int     `json:"requests"`
+	CapacityUnits float64 `json:"capacityUnits"`
+	// Rounds is the number of sequential rounds the requests ran in.
+	Rounds int `json:"rounds"`
+}
+
+// UsageMeter starts counting the store usage of ctx's operation: the store
+// must count into the returned context; read returns the totals so far.
+type UsageMeter func(ctx context.Context) (_ context.Context, read func() StoreUsage)
 
 // Defaults for Config's limits.
 const (
@@ -75,15 +93,42 @@ func New(cfg Config) *Handler {
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(depthLimit{max: cfg.MaxDepth})
+	srv.Use(newShapeLimit(cfg.MaxDepth))
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
 	srv.AroundFields(authorizer.Middleware)
 	// Loaders are created per response: once per query or mutation, and once
 	// per event of a subscription, so cached reads never go stale.
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-		return next(loaders.With(ctx, loaders.New(cfg.Store, cfg.LoaderWait)))
+		ctx = loaders.With(ctx, loaders.New(cfg.Store, cfg.LoaderWait))
+		if cfg.Meter == nil {
+			return next(ctx)
+		}
+		return metered(ctx, cfg, next)
 	})
 	return &Handler{Server: srv, logger: cfg.Logger}
+}
+
+// metered runs one response with its store usage counted, logs the usage
+// and, in debug mode, returns it in the extensions.
+func metered(ctx context.Context, cfg Config, next graphql.ResponseHandler) *graphql.Response {
+	ctx, read := cfg.Meter(ctx)
+	resp := next(ctx)
+	u := read()
+	op := ""
+	if graphql.HasOperationContext(ctx) {
+		op = graphql.GetOperationContext(ctx).OperationName
+	}
+	cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "operation",
+		slog.String("request_id", RequestID(ctx)), slog.String("operation", op),
+		slog.Int("store_requests", u.Requests), slog.Float64("store_capacity_units", u.CapacityUnits),
+		slog.Int("store_rounds", u.Rounds))
+	if cfg.Debug && resp != nil {
+		if resp.Extensions == nil {
+			resp.Extensions = map[string]any{}
+		}
+		resp.Extensions["storeUsage"] = u
+	}
+	return resp
 }
 
 // setComplexity makes list fields cost their page size times their selection.

@@ -25,15 +25,21 @@ type HTTPTransport struct{}
 
 var _ graphql.Transport = HTTPTransport{}
 
-// Supports reports whether r is plain HTTP (not a WebSocket upgrade). It
-// takes every such request so that wrong methods and content types get a
-// clear AppSync-shaped error instead of gqlgen's bare "transport not supported".
-func (HTTPTransport) Supports(r *http.Request) bool { return r.Header.Get("Upgrade") == "" }
+// Supports reports true for every request, so that wrong methods, content
+// types and upgrades get a clear AppSync-shaped error instead of gqlgen's
+// bare "transport not supported". Upgrade offers other than a WebSocket
+// (curl's h2c, say) are served as plain HTTP/1.1.
+func (HTTPTransport) Supports(*http.Request) bool { return true }
 
 // Do executes one request.
 func (HTTPTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	ctx := r.Context()
 	w.Header().Set("Content-Type", "application/json")
+	if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+		w.WriteHeader(http.StatusBadRequest)
+		WriteResponse(w, exec.DispatchError(ctx, gqlerror.List{badRequest("subscriptions over WebSocket are not served yet")}))
+		return
+	}
 	if status, err := checkMethod(w, r); err != nil {
 		w.WriteHeader(status)
 		WriteResponse(w, exec.DispatchError(ctx, gqlerror.List{badRequest(err.Error())}))

@@ -20,6 +20,7 @@ import (
 	"github.com/dayline/dayline/server"
 	"github.com/dayline/dayline/store"
 	"github.com/dayline/dayline/store/bolt"
+	"github.com/dayline/dayline/store/dynamo/dynamotest"
 	"github.com/oklog/ulid/v2"
 )
 
@@ -54,9 +55,15 @@ type storeFactory struct {
 	open opener
 }
 
-// stores lists the stores the end-to-end suite runs against.
+// stores lists the stores the end-to-end suite runs against: the embedded
+// store always, DynamoDB Local when DAYLINE_TEST_DYNAMODB_ENDPOINT is set
+// (a missing endpoint skips those subtests, or fails them when
+// DAYLINE_REQUIRE_DYNAMODB=1, as in CI).
 func stores() []storeFactory {
-	return []storeFactory{{name: "bolt", open: openBolt}}
+	return []storeFactory{
+		{name: "bolt", open: openBolt},
+		{name: "dynamodb", open: func(t testing.TB) store.Store { return dynamotest.NewTestStore(t) }},
+	}
 }
 
 func openBolt(t testing.TB) store.Store {

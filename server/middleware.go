@@ -3,6 +3,7 @@ package server
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -19,7 +20,7 @@ import (
 func withRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-Id")
-		if id == "" || len(id) > 64 {
+		if !saneRequestID(id) {
 			var b [8]byte
 			_, _ = rand.Read(b[:])
 			id = hex.EncodeToString(b[:])
@@ -27,6 +28,20 @@ func withRequestID(next http.Handler) http.Handler {
 		w.Header().Set("X-Request-Id", id)
 		next.ServeHTTP(w, r.WithContext(api.WithRequestID(r.Context(), id)))
 	})
+}
+
+// saneRequestID accepts client ids of 1-64 characters from [A-Za-z0-9._-].
+func saneRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, c := range id {
+		ok := c == '.' || c == '_' || c == '-' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 type statusRecorder struct {
@@ -86,7 +101,10 @@ func recoverPanics(logger *slog.Logger, next http.Handler) http.Handler {
 			logger.ErrorContext(r.Context(), "panic", "request_id", id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusInternalServerError)
-			fmt.Fprintf(w, `{"errors":[{"message":"internal error (request id %s)","errorType":"InternalError"}]}`, id)
+			body, _ := json.Marshal(map[string]any{"errors": []map[string]string{{
+				"message": fmt.Sprintf("internal error (request id %s)", id), "errorType": "InternalError",
+			}}})
+			_, _ = w.Write(body)
 		}()
 		next.ServeHTTP(w, r)
 	})

@@ -5,9 +5,11 @@
 //	go run ./bench/load -concurrency 50 -duration 10s
 //
 // The server runs in this process on 127.0.0.1 (a free port) over the
-// embedded store, seeded with the demo organisation; the clients are real
-// HTTP clients with keep-alive. Allocations are counted for the whole
+// embedded store (or DynamoDB with -store dynamodb -dynamodb-endpoint URL,
+// e.g. DynamoDB Local), seeded with the demo organisation; the clients are
+// real HTTP clients with keep-alive. Allocations are counted for the whole
 // process (server and clients); `go test -bench` gives server-only figures.
+// With DynamoDB it also reports DynamoDB requests per query.
 package main
 
 import (
@@ -34,8 +36,6 @@ import (
 	"github.com/dayline/dayline/demo"
 	"github.com/dayline/dayline/scalars"
 	"github.com/dayline/dayline/server"
-	"github.com/dayline/dayline/store"
-	"github.com/dayline/dayline/store/bolt"
 )
 
 type scenario struct {
@@ -48,6 +48,8 @@ func main() {
 	warmup := flag.Duration("warmup", 2*time.Second, "warm-up before measuring")
 	only := flag.String("scenario", "", "run only this scenario (agenda or dashboard)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured runs to this file")
+	storeKind := flag.String("store", "bolt", "bolt or dynamodb")
+	endpoint := flag.String("dynamodb-endpoint", "", "DynamoDB endpoint (DynamoDB Local) for -store dynamodb")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -58,24 +60,23 @@ func main() {
 		_ = pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(*concurrency, *duration, *warmup, *only); err != nil {
+	if err := run(*concurrency, *duration, *warmup, *only, *storeKind, *endpoint); err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
-func run(concurrency int, duration, warmup time.Duration, only string) error {
+func run(concurrency int, duration, warmup time.Duration, only, storeKind, endpoint string) error {
 	dir, err := os.MkdirTemp("", "dayline-load")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	st, err := bolt.Open(dir+"/dayline.db", store.NewPageTokens([]byte("load-secret")))
+	st, meter, err := openStore(storeKind, endpoint, dir)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
 	now := time.Now()
 	if err := demo.Seed(context.Background(), st, now, func() string { return ulid.Make().String() }); err != nil {
 		return err
@@ -90,7 +91,8 @@ func run(concurrency int, duration, warmup time.Duration, only string) error {
 	}
 	quiet := slog.New(slog.DiscardHandler)
 	h := server.New(server.Config{
-		GraphQL:  api.New(api.Config{Store: st, Logger: quiet, Now: time.Now, NewID: func() string { return ulid.Make().String() }}),
+		GraphQL: api.New(api.Config{Store: st, Logger: quiet, Now: time.Now, NewID: func() string { return ulid.Make().String() },
+			Meter: meter.meter()}),
 		Verifier: verifier, Logger: quiet,
 	})
 	ctx, stop := context.WithCancel(context.Background())
@@ -104,9 +106,9 @@ func run(concurrency int, duration, warmup time.Duration, only string) error {
 		{"agenda", demo.Member1ID, fmt.Sprintf(`{"query":"query($d: AWSDate!) { agenda(userId: \"%s\", date: $d) { startsAt endsAt completed task { id title icon startTime durationMinutes } } }","variables":{"d":"%s"}}`, demo.Member1ID, today)},
 		{"dashboard", demo.CaregiverID, fmt.Sprintf(`{"query":"query($d: AWSDate!) { me { organisation { name members(limit: 50) { items { id name email agenda(date: $d) { startsAt completed task { title } } } } } } }","variables":{"d":"%s"}}`, today)},
 	}
-	fmt.Printf("Dayline load: %d clients, %s per scenario (after %s warm-up), GOMAXPROCS=%d, embedded store, demo data\n\n",
-		concurrency, duration, warmup, runtime.GOMAXPROCS(0))
-	fmt.Printf("%-10s %10s %10s %10s %10s %12s %8s\n", "scenario", "requests", "req/s", "p50", "p99", "allocs/req", "errors")
+	fmt.Printf("Dayline load: %d clients, %s per scenario (after %s warm-up), GOMAXPROCS=%d, store %s, demo data\n\n",
+		concurrency, duration, warmup, runtime.GOMAXPROCS(0), storeKind)
+	fmt.Printf("%-10s %10s %10s %10s %10s %12s %8s %14s\n", "scenario", "requests", "req/s", "p50", "p99", "allocs/req", "errors", "store req/query")
 	for _, sc := range scenarios {
 		if only != "" && only != sc.name {
 			continue
@@ -116,8 +118,10 @@ func run(concurrency int, duration, warmup time.Duration, only string) error {
 			return err
 		}
 		drive(url, tok, sc.query, concurrency, warmup)
+		meter.reset()
 		res := drive(url, tok, sc.query, concurrency, duration)
-		fmt.Printf("%-10s %10d %10.0f %10s %10s %12.0f %8d\n", sc.name, res.requests, res.rps, res.p50, res.p99, res.allocsPerReq, res.errors)
+		fmt.Printf("%-10s %10d %10.0f %10s %10s %12.0f %8d %14s\n", sc.name, res.requests, res.rps, res.p50, res.p99,
+			res.allocsPerReq, res.errors, meter.perOperation())
 	}
 	return nil
 }

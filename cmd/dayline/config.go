@@ -28,6 +28,11 @@ type config struct {
 	PageTokenSecret string
 	ShutdownTimeout time.Duration
 	LoaderWait      time.Duration
+	Store           string
+	Table           string
+	Region          string
+	DynamoEndpoint  string
+	Debug           bool
 }
 
 // bind registers the flags of c on fs with their environment variables.
@@ -61,6 +66,12 @@ func (c *config) bind(fs *flag.FlagSet) map[string]string {
 	envOf["shutdown-timeout"] = "DAYLINE_SHUTDOWN_TIMEOUT"
 	fs.DurationVar(&c.LoaderWait, "loader-wait", time.Millisecond, "how long loaders collect keys before a batched read ($DAYLINE_LOADER_WAIT)")
 	envOf["loader-wait"] = "DAYLINE_LOADER_WAIT"
+	str(&c.Store, "store", "DAYLINE_STORE", "bolt", "where data lives: bolt (embedded file) or dynamodb")
+	str(&c.Table, "table", "DAYLINE_DYNAMODB_TABLE", "dayline", "DynamoDB table name (store dynamodb)")
+	str(&c.Region, "region", "DAYLINE_DYNAMODB_REGION", "", "DynamoDB region (default: the AWS SDK's, e.g. $AWS_REGION)")
+	str(&c.DynamoEndpoint, "dynamodb-endpoint", "DAYLINE_DYNAMODB_ENDPOINT", "", "DynamoDB endpoint override, e.g. http://127.0.0.1:8000 for DynamoDB Local")
+	fs.BoolVar(&c.Debug, "debug", false, "return each operation's store usage in the response extensions ($DAYLINE_DEBUG)")
+	envOf["debug"] = "DAYLINE_DEBUG"
 	return envOf
 }
 
@@ -85,6 +96,9 @@ func parseFlags(fs *flag.FlagSet, envOf map[string]string, args []string, env fu
 	}
 	return fs.Parse(args)
 }
+
+// newFlagSet returns a flag set that reports errors instead of exiting.
+func newFlagSet(name string) *flag.FlagSet { return flag.NewFlagSet(name, flag.ContinueOnError) }
 
 // splitList splits a comma-separated setting, dropping empty entries.
 func splitList(s string) []string {

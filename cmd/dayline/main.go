@@ -17,6 +17,7 @@ const usage = `dayline: a GraphQL backend for daily-routine apps
 Usage:
   dayline serve [flags]            run the server (--demo seeds demo data)
   dayline token --user <id|email>  mint a dev token (dev mode only)
+  dayline table create [flags]     create the DynamoDB table and index (idempotent)
   dayline help                     this text
 
 Run "dayline <verb> -h" for the flags of a verb; every flag can also be
@@ -44,6 +45,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(
 		return serve(ctx, args[1:], stdout, stderr, env)
 	case "token":
 		return token(ctx, args[1:], stdout, stderr, env)
+	case "table":
+		return table(ctx, args[1:], stdout, stderr, env)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -18,7 +17,7 @@ const demoTokenTTL = 12 * time.Hour
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) (string, bool)) error {
 	var cfg config
-	fs := flag.NewFlagSet("dayline serve", flag.ContinueOnError)
+	fs := newFlagSet("dayline serve")
 	envOf := cfg.bind(fs)
 	if err := parseFlags(fs, envOf, args, env, stderr); err != nil {
 		return err
@@ -27,11 +26,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env fun
 	if err != nil {
 		return err
 	}
-	st, err := openEmbeddedStore(cfg)
+	st, err := openStore(ctx, cfg, env)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer st.close()
 	an, err := newAuthn(cfg)
 	if err != nil {
 		return err
@@ -44,6 +43,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env fun
 	gql := api.New(api.Config{
 		Store: st, Logger: logger, Now: time.Now, NewID: newID, LoaderWait: cfg.LoaderWait,
 		MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, Introspection: cfg.Introspection,
+		Meter: st.meter, Debug: cfg.Debug,
 	})
 	h := server.New(server.Config{
 		GraphQL: gql, Verifier: an.verifier, JWKS: an.jwks, Logger: logger,
@@ -51,7 +51,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env fun
 	})
 	ready := func(addr net.Addr) {
 		printBanner(stdout, cfg, addr, an)
-		logger.Info("listening", "addr", addr.String(), "data", cfg.Data, "dev_mode", an.local != nil)
+		logger.Info("listening", "addr", addr.String(), "store", cfg.Store, "dev_mode", an.local != nil)
 	}
 	if err := server.Run(ctx, cfg.Addr, h, cfg.ShutdownTimeout, ready); err != nil {
 		return err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -18,7 +17,7 @@ type userByEmail interface {
 
 func token(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) (string, bool)) error {
 	var cfg config
-	fs := flag.NewFlagSet("dayline token", flag.ContinueOnError)
+	fs := newFlagSet("dayline token")
 	envOf := cfg.bind(fs)
 	user := fs.String("user", "", "user id or email to mint a token for (required)")
 	ttl := fs.Duration("ttl", demoTokenTTL, "how long the token stays valid")
@@ -31,12 +30,12 @@ func token(ctx context.Context, args []string, stdout, stderr io.Writer, env fun
 	if cfg.Issuer != "" {
 		return fmt.Errorf("dayline token mints dev tokens only; with an OIDC issuer configured (%s), sign in through it instead", cfg.Issuer)
 	}
-	st, err := openEmbeddedStore(cfg)
+	st, err := openStore(ctx, cfg, env)
 	if err != nil {
 		return fmt.Errorf("%w (is `dayline serve` running on it? stop it, or use a token printed by `serve --demo`)", err)
 	}
-	defer st.Close()
-	u, err := findUser(ctx, st, *user)
+	defer st.close()
+	u, err := findUser(ctx, st.Store, *user)
 	if err != nil {
 		return err
 	}

@@ -41,12 +41,9 @@ func newID() string { return ulid.Make().String() }
 // openEmbeddedStore opens the bbolt store at cfg.Data, with the page-token
 // secret from cfg or from a file beside the database.
 func openEmbeddedStore(cfg config) (*bolt.Store, error) {
-	secret := []byte(cfg.PageTokenSecret)
-	if len(secret) == 0 {
-		var err error
-		if secret, err = loadOrCreateSecret(filepath.Join(dataDir(cfg), "page-token.secret")); err != nil {
-			return nil, err
-		}
+	secret, err := pageTokenSecret(cfg)
+	if err != nil {
+		return nil, err
 	}
 	st, err := bolt.Open(cfg.Data, store.NewPageTokens(secret))
 	if err != nil {

@@ -124,3 +124,22 @@ func TestOpenLockedFile(t *testing.T) {
 	}
 	openAt(t, path) // free again
 }
+
+func TestFindUsersByEmail(t *testing.T) {
+	st := openTemp(t)
+	now := time.Now()
+	for _, org := range []string{"o1", "o2"} {
+		admin := domain.User{ID: org + "-admin", OrganisationID: org, Name: "A", Email: "Same@Example.com",
+			Role: domain.RoleAdmin, Version: 1, CreatedAt: now, UpdatedAt: now}
+		if err := st.CreateOrganisation(t.Context(), domain.Organisation{ID: org, Name: org, CreatedAt: now}, admin); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := st.FindUsersByEmail(t.Context(), "same@example.COM")
+	if err != nil || len(got) != 2 {
+		t.Fatalf("FindUsersByEmail = %v, %v; want both admins", got, err)
+	}
+	if got, err := st.FindUsersByEmail(t.Context(), "nobody@example.com"); err != nil || len(got) != 0 {
+		t.Fatalf("unknown email: %v, %v", got, err)
+	}
+}

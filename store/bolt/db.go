@@ -53,6 +53,7 @@ var ErrLocked = errors.New("database file is locked by another process (is anoth
 type Store struct {
 	db     *bbolt.DB
 	tokens *store.PageTokens
+	cache  *decodeCache
 }
 
 // Open opens the database at path, creating the file and its parent
@@ -85,7 +86,7 @@ func Open(path string, tokens *store.PageTokens) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: create buckets: %w", path, err)
 	}
-	return &Store{db: db, tokens: tokens}, nil
+	return &Store{db: db, tokens: tokens, cache: newDecodeCache()}, nil
 }
 
 // Close releases the database file. It returns an error if pending writes
@@ -167,11 +168,16 @@ func indexPartitionPrefix(gsi1pk string) []byte { return []byte(gsi1pk + keySep)
 type txn struct {
 	items *bbolt.Bucket
 	gsi1  *bbolt.Bucket
+	cache *decodeCache // nil in write transactions
 }
 
 // view runs fn in a read transaction.
 func (s *Store) view(fn func(t txn) error) error {
-	return s.db.View(func(tx *bbolt.Tx) error { return fn(newTxn(tx)) })
+	return s.db.View(func(tx *bbolt.Tx) error {
+		t := newTxn(tx)
+		t.cache = s.cache
+		return fn(t)
+	})
 }
 
 // update runs fn in a write transaction; any error rolls everything back.
@@ -193,7 +199,7 @@ func getRecord[T any](t txn, k store.Key, typ string) (r record[T], ok bool, err
 	if raw == nil {
 		return r, false, nil
 	}
-	r, err = decodeRecord[T](raw, typ)
+	r, err = cachedDecode[T](t.cache, raw, typ)
 	return r, err == nil, err
 }
 
@@ -242,7 +248,7 @@ func scanPrefix[T any](t txn, pk, skPrefix, typ string, fn func(r record[T]) err
 	prefix := tablePrefix(pk, skPrefix)
 	c := t.items.Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		r, err := decodeRecord[T](v, typ)
+		r, err := cachedDecode[T](t.cache, v, typ)
 		if err != nil {
 			return err
 		}
@@ -291,7 +297,7 @@ func scanIndex[T any](t txn, gsi1pk, typ string, fn func(r record[T]) error) err
 		if err != nil {
 			return err
 		}
-		r, err := decodeRecord[T](raw, typ)
+		r, err := cachedDecode[T](t.cache, raw, typ)
 		if err != nil {
 			return err
 		}

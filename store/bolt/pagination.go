@@ -79,7 +79,7 @@ func queryPage[T any](s *Store, partition, typ string, page domain.PageRequest) 
 			if err != nil {
 				return err
 			}
-			r, err := decodeRecord[T](raw, typ)
+			r, err := cachedDecode[T](t.cache, raw, typ)
 			if err != nil {
 				return err
 			}

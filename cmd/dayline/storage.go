@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/dayline/dayline/api"
+	"github.com/dayline/dayline/store"
+	"github.com/dayline/dayline/store/dynamo"
+)
+
+// openedStore is the configured store, how to close it, and (DynamoDB) how
+// to count its requests per operation.
+type openedStore struct {
+	store.Store
+	close func() error
+	meter api.UsageMeter
+}
+
+// openStore opens the store cfg.Store names. For DynamoDB it checks that
+// the table exists (the error names `dayline table create` when not).
+func openStore(ctx context.Context, cfg config, env func(string) (string, bool)) (openedStore, error) {
+	switch cfg.Store {
+	case "bolt":
+		st, err := openEmbeddedStore(cfg)
+		if err != nil {
+			return openedStore{}, err
+		}
+		return openedStore{Store: st, close: st.Close}, nil
+	case "dynamodb":
+		client, err := newDynamoClient(ctx, cfg, env)
+		if err != nil {
+			return openedStore{}, err
+		}
+		secret, err := pageTokenSecret(cfg)
+		if err != nil {
+			return openedStore{}, err
+		}
+		st := dynamo.New(client, cfg.Table, store.NewPageTokens(secret))
+		if err := st.CheckTable(ctx); err != nil {
+			return openedStore{}, err
+		}
+		return openedStore{Store: st, close: func() error { return nil }, meter: dynamoMeter}, nil
+	}
+	return openedStore{}, fmt.Errorf("unknown store %q: want bolt or dynamodb", cfg.Store)
+}
+
+// pageTokenSecret is the configured secret, or one kept beside the database.
+func pageTokenSecret(cfg config) ([]byte, error) {
+	if cfg.PageTokenSecret != "" {
+		return []byte(cfg.PageTokenSecret), nil
+	}
+	return loadOrCreateSecret(filepath.Join(dataDir(cfg), "page-token.secret"))
+}
+
+// table runs the table verbs: `dayline table create`.
+func table(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) (string, bool)) error {
+	if len(args) == 0 || args[0] != "create" {
+		return fmt.Errorf("usage: dayline table create [--table name] [--region r] [--dynamodb-endpoint url]")
+	}
+	var cfg config
+	fs := newFlagSet("dayline table create")
+	envOf := cfg.bind(fs)
+	if err := parseFlags(fs, envOf, args[1:], env, stderr); err != nil {
+		return err
+	}
+	client, err := newDynamoClient(ctx, cfg, env)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "creating DynamoDB table %q and its index (waits until active) ...\n", cfg.Table)
+	if err := dynamo.CreateTable(ctx, client, cfg.Table); err != nil {
+		return fmt.Errorf("create table %q: %w", cfg.Table, err)
+	}
+	fmt.Fprintf(stdout, "table %q is ready\n", cfg.Table)
+	return nil
+}

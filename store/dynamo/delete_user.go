@@ -1,0 +1,108 @@
+package dynamo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/dayline/dayline/domain"
+	"github.com/dayline/dayline/store"
+)
+
+// DeleteUser removes the user, its email claim, its schedules with their
+// task references, and its completions, when the stored version equals
+// expectedVersion. It returns NotFound if the user is missing, Conflict on
+// a stale version (or when one of its schedules changes meanwhile); nothing
+// is removed then. Other errors are ServiceUnavailable or internal.
+//
+// It reads the user (strongly consistent), its completions (one Query of
+// its partition) and its schedules (one Query of gsi1, which is eventually
+// consistent: a schedule created in the last moment may be missed). When
+// everything fits in one transaction of 100 actions it is one transaction.
+// Otherwise the schedules (each with its references, never split) and the
+// completions go first, in transactions that each also check the user's
+// version, and the user with its claim last: a failure part-way leaves the
+// user in place with part of its data, and deleting it again finishes the
+// job.
+func (s *Store) DeleteUser(ctx context.Context, id string, expectedVersion int) error {
+	u, err := s.userAt(ctx, id, expectedVersion)
+	if err != nil {
+		return fmt.Errorf("delete user %s: %w", id, err)
+	}
+	owned, err := s.ownedWrites(ctx, id)
+	if err != nil {
+		return fmt.Errorf("delete user %s: %w", id, err)
+	}
+	userKey := store.UserKey(id)
+	last := []txWrite{
+		s.deleteWrite(userKey, versionIs(expectedVersion), s.versionFailure("user", id, userKey)),
+		s.deleteWrite(emailClaimKey(u), missingOr("userId", id),
+			failure(domain.Errorf(domain.CodeConflict, "email %s of user %s is claimed by another user", u.Email, id))),
+	}
+
+	total := len(last)
+	for _, group := range owned {
+		total += len(group)
+	}
+	if total <= maxTransactItems {
+		writes := last
+		for _, group := range owned {
+			writes = append(writes, group...)
+		}
+		return wrapf(s.transact(ctx, writes), "delete user %s", id)
+	}
+
+	guard := s.checkWrite(userKey, versionIs(expectedVersion), s.versionFailure("user", id, userKey))
+	for _, batch := range packGroups(owned, maxTransactItems-1) {
+		if err := s.transact(ctx, append(batch, guard)); err != nil {
+			return fmt.Errorf("delete user %s: %w", id, err)
+		}
+	}
+	return wrapf(s.transact(ctx, last), "delete user %s", id)
+}
+
+// ownedWrites returns the writes that remove what user id owns, in groups
+// that must stay in one transaction: each schedule with its task
+// references (conditional on the schedule's version), then each completion.
+func (s *Store) ownedWrites(ctx context.Context, id string) ([][]txWrite, error) {
+	items, err := s.queryIndexPartition(ctx, store.OwnerSchedulesPartition(id))
+	if err != nil {
+		return nil, fmt.Errorf("read schedules: %w", err)
+	}
+	schedules, err := unmarshalItems[scheduleItem](items, store.TypeSchedule)
+	if err != nil {
+		return nil, err
+	}
+	completions, err := s.queryAll(ctx, prefixQuery(store.CompletionsPrefix(id)))
+	if err != nil {
+		return nil, fmt.Errorf("read completions: %w", err)
+	}
+
+	changed := failure(domain.Conflict("user", id))
+	groups := make([][]txWrite, 0, len(schedules)+len(completions))
+	for _, sc := range schedules {
+		groups = append(groups, s.deleteScheduleWrites(sc, changed))
+	}
+	for _, c := range completions {
+		k := store.Key{PK: stringAttr(c, attrPK), SK: stringAttr(c, attrSK)}
+		groups = append(groups, []txWrite{s.deleteWrite(k, condition{}, nil)})
+	}
+	return groups, nil
+}
+
+// packGroups packs groups, in order, into batches of at most size writes
+// without splitting a group (a group is never larger than size).
+func packGroups(groups [][]txWrite, size int) [][]txWrite {
+	var batches [][]txWrite
+	var batch []txWrite
+	for _, g := range groups {
+		if len(batch) > 0 && len(batch)+len(g) > size {
+			batches = append(batches, batch)
+			batch = nil
+		}
+		batch = append(batch, g...)
+	}
+	if len(batch) > 0 {
+		batches = append(batches, batch)
+	}
+	return batches
+}

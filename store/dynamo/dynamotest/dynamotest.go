@@ -1,0 +1,118 @@
+// Package dynamotest gives tests a store/dynamo Store on DynamoDB Local:
+// each call makes a fresh, uniquely named table that is deleted when the
+// test ends. Start DynamoDB Local with scripts/dynamodb-local/start.sh and
+// pass its endpoint in DAYLINE_TEST_DYNAMODB_ENDPOINT; without it the tests
+// that need it are skipped, unless DAYLINE_REQUIRE_DYNAMODB=1 (as in CI),
+// which makes them fail instead.
+//
+// This is test support: it reads those two environment variables, which
+// nothing outside tests does.
+package dynamotest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/dayline/dayline/store"
+	"github.com/dayline/dayline/store/dynamo"
+)
+
+// Environment variables the helpers read.
+const (
+	// EnvEndpoint holds the URL of DynamoDB Local, e.g. http://127.0.0.1:8000.
+	EnvEndpoint = "DAYLINE_TEST_DYNAMODB_ENDPOINT"
+	// EnvRequire set to 1 turns a missing endpoint from a skip into a failure.
+	EnvRequire = "DAYLINE_REQUIRE_DYNAMODB"
+)
+
+// Region and credentials of the test clients: DynamoDB Local accepts any,
+// and keeps one database per access key and region.
+const (
+	Region      = "us-east-1"
+	AccessKeyID = "local"
+	SecretKey   = "local"
+)
+
+// cleanupTimeout bounds the deletion of a test table.
+const cleanupTimeout = 30 * time.Second
+
+// Endpoint returns the DynamoDB Local endpoint from EnvEndpoint. When it is
+// unset it skips tb, or fails it when EnvRequire is "1".
+func Endpoint(tb testing.TB) string {
+	tb.Helper()
+	endpoint := os.Getenv(EnvEndpoint)
+	if endpoint != "" {
+		return endpoint
+	}
+	msg := EnvEndpoint + " is not set: start DynamoDB Local with `eval \"$(scripts/dynamodb-local/start.sh)\"` and set " +
+		EnvEndpoint + "=$DYNAMODB_ENDPOINT"
+	if os.Getenv(EnvRequire) == "1" {
+		tb.Fatalf("%s (%s=1 requires DynamoDB Local)", msg, EnvRequire)
+	}
+	tb.Skip(msg)
+	return ""
+}
+
+// NewClient returns a client of the DynamoDB at endpoint with the test
+// region and static credentials, configured by dynamo.ClientOptions and
+// then by optFns (a test may shorten the retries, for example).
+func NewClient(endpoint string, optFns ...func(*dynamodb.Options)) *dynamodb.Client {
+	opts := append([]func(*dynamodb.Options){dynamo.ClientOptions(0)}, optFns...)
+	return dynamodb.New(dynamodb.Options{
+		Region:       Region,
+		BaseEndpoint: aws.String(endpoint),
+		Credentials:  credentials.NewStaticCredentialsProvider(AccessKeyID, SecretKey, ""),
+	}, opts...)
+}
+
+// NewTable creates a table with a unique name with dynamo.CreateTable and
+// deletes it when tb ends. It fails tb if the table cannot be created.
+func NewTable(tb testing.TB, client *dynamodb.Client) string {
+	tb.Helper()
+	table := UniqueTableName(tb)
+	if err := dynamo.CreateTable(tb.Context(), client, table); err != nil {
+		tb.Fatalf("create test table: %v", err)
+	}
+	tb.Cleanup(func() {
+		// tb.Context() is already cancelled when cleanups run.
+		ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
+		defer cancel()
+		if _, err := client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: &table}); err != nil {
+			tb.Errorf("delete test table %s: %v", table, err)
+		}
+	})
+	return table
+}
+
+// UniqueTableName returns a table name no other test uses.
+func UniqueTableName(tb testing.TB) string {
+	tb.Helper()
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		tb.Fatalf("random table name: %v", err)
+	}
+	return "dayline-test-" + hex.EncodeToString(b)
+}
+
+// Tokens returns the page-token codec of test stores.
+func Tokens() *store.PageTokens {
+	return store.NewPageTokens([]byte("dynamotest-page-token-secret"))
+}
+
+// NewTestStore returns a Store on a fresh table of the DynamoDB Local named
+// by EnvEndpoint, deleted when tb ends. It skips tb when EnvEndpoint is
+// unset (fails it when EnvRequire is "1"), and fails tb when the table
+// cannot be created.
+func NewTestStore(tb testing.TB) *dynamo.Store {
+	tb.Helper()
+	client := NewClient(Endpoint(tb))
+	return dynamo.New(client, NewTable(tb, client), Tokens())
+}

@@ -1,0 +1,108 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dayline/dayline/store"
+)
+
+// tableActiveTimeout bounds how long CreateTable waits for the table (and
+// its index) to become ACTIVE.
+const tableActiveTimeout = 5 * time.Minute
+
+// CreateTable creates table with the layout Store needs, on-demand
+// (PAY_PER_REQUEST): string keys pk (hash) and sk (range), and the global
+// secondary index store.IndexGSI1 on gsi1pk (hash) and gsi1sk (range)
+// projecting all attributes. It waits until the table is ACTIVE. A table
+// that exists already is not an error (it is not altered; CheckTable
+// verifies its layout). Errors are ServiceUnavailable when DynamoDB cannot
+// be reached, otherwise internal.
+func CreateTable(ctx context.Context, client *dynamodb.Client, table string) error {
+	_, err := client.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:   &table,
+		BillingMode: types.BillingModePayPerRequest,
+		AttributeDefinitions: []types.AttributeDefinition{
+			{AttributeName: aws.String(attrPK), AttributeType: types.ScalarAttributeTypeS},
+			{AttributeName: aws.String(attrSK), AttributeType: types.ScalarAttributeTypeS},
+			{AttributeName: aws.String(attrGSI1PK), AttributeType: types.ScalarAttributeTypeS},
+			{AttributeName: aws.String(attrGSI1SK), AttributeType: types.ScalarAttributeTypeS},
+		},
+		KeySchema: []types.KeySchemaElement{
+			{AttributeName: aws.String(attrPK), KeyType: types.KeyTypeHash},
+			{AttributeName: aws.String(attrSK), KeyType: types.KeyTypeRange},
+		},
+		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{{
+			IndexName: aws.String(store.IndexGSI1),
+			KeySchema: []types.KeySchemaElement{
+				{AttributeName: aws.String(attrGSI1PK), KeyType: types.KeyTypeHash},
+				{AttributeName: aws.String(attrGSI1SK), KeyType: types.KeyTypeRange},
+			},
+			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
+		}},
+	})
+	var inUse *types.ResourceInUseException
+	if err != nil && !errors.As(err, &inUse) {
+		return fmt.Errorf("create table %s: %w", table, translate(err))
+	}
+	waiter := dynamodb.NewTableExistsWaiter(client, func(o *dynamodb.TableExistsWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 100*time.Millisecond, 5*time.Second
+	})
+	if err := waiter.Wait(ctx, &dynamodb.DescribeTableInput{TableName: &table}, tableActiveTimeout); err != nil {
+		return fmt.Errorf("create table %s: wait until active: %w", table, translate(err))
+	}
+	return nil
+}
+
+// CheckTable verifies that the store's table exists with the keys and the
+// index Store needs. When the table is missing its error says to run
+// `dayline table create`; a table with another layout is an error naming
+// what differs. Errors reaching DynamoDB are ServiceUnavailable; the rest
+// are internal.
+func (s *Store) CheckTable(ctx context.Context) error {
+	out, err := s.client.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &s.table})
+	var notFound *types.ResourceNotFoundException
+	if errors.As(err, &notFound) {
+		return fmt.Errorf("DynamoDB table %s does not exist: create it with `dayline table create`", s.table)
+	}
+	if err != nil {
+		return fmt.Errorf("check table %s: %w", s.table, translate(err))
+	}
+	t := out.Table
+	if !hasKeys(t.KeySchema, attrPK, attrSK) {
+		return fmt.Errorf("check table %s: its key must be %s (hash) and %s (range): it was not made by `dayline table create`", s.table, attrPK, attrSK)
+	}
+	for _, gsi := range t.GlobalSecondaryIndexes {
+		if aws.ToString(gsi.IndexName) != store.IndexGSI1 {
+			continue
+		}
+		if !hasKeys(gsi.KeySchema, attrGSI1PK, attrGSI1SK) {
+			return fmt.Errorf("check table %s: index %s must be keyed by %s and %s", s.table, store.IndexGSI1, attrGSI1PK, attrGSI1SK)
+		}
+		if gsi.Projection == nil || gsi.Projection.ProjectionType != types.ProjectionTypeAll {
+			return fmt.Errorf("check table %s: index %s must project all attributes", s.table, store.IndexGSI1)
+		}
+		return nil
+	}
+	return fmt.Errorf("check table %s: index %s is missing: the table was not made by `dayline table create`", s.table, store.IndexGSI1)
+}
+
+// hasKeys reports whether schema is hash key hash and range key rng.
+func hasKeys(schema []types.KeySchemaElement, hash, rng string) bool {
+	var gotHash, gotRange string
+	for _, k := range schema {
+		switch k.KeyType {
+		case types.KeyTypeHash:
+			gotHash = aws.ToString(k.AttributeName)
+		case types.KeyTypeRange:
+			gotRange = aws.ToString(k.AttributeName)
+		}
+	}
+	return gotHash == hash && gotRange == rng
+}
