@@ -1,0 +1,199 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dayline/dayline/demo"
+	"github.com/dayline/dayline/scalars"
+)
+
+func noEnv(string) (string, bool) { return "", false }
+
+func envOf(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestServeDemo runs the README's run command (on a free port and a temp
+// database): it prints the playground URL and a token per demo user, the
+// member's token reads the member's agenda, and cancelling shuts it down.
+func TestServeDemo(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0", "--data", t.TempDir() + "/dayline.db"}, &stdout, &stderr, noEnv)
+	}()
+	urlRe := regexp.MustCompile(`GraphQL:\s+(http://\S+/graphql)`)
+	tokenLine := regexp.MustCompile(`(?m)^\s+eyJ\S+$`)
+	var url string
+	deadline := time.Now().Add(10 * time.Second)
+	for url == "" && time.Now().Before(deadline) {
+		if m := urlRe.FindStringSubmatch(stdout.String()); m != nil && len(tokenLine.FindAllString(stdout.String(), -1)) == 4 {
+			url = m[1]
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if url == "" {
+		cancel()
+		t.Fatalf("no banner with URL and 4 tokens; stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "Playground: http://") {
+		t.Errorf("banner lacks the playground URL:\n%s", stdout.String())
+	}
+	token := tokenAfter(t, stdout.String(), demo.Member1ID)
+	loc, _ := time.LoadLocation(demo.Timezone)
+	today := scalars.DateOf(time.Now().In(loc))
+	body, _ := json.Marshal(map[string]any{
+		"query":     `query($d: AWSDate!) { agenda(userId: "` + demo.Member1ID + `", date: $d) { startsAt completed } }`,
+		"variables": map[string]any{"d": today},
+	})
+	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		Data struct {
+			Agenda []struct {
+				StartsAt  string
+				Completed bool
+			}
+		}
+		Errors []any
+	}
+	_ = json.NewDecoder(res.Body).Decode(&out)
+	res.Body.Close()
+	if len(out.Errors) > 0 || len(out.Data.Agenda) == 0 {
+		t.Fatalf("agenda: %+v", out)
+	}
+	for i := 1; i < len(out.Data.Agenda); i++ {
+		if out.Data.Agenda[i].StartsAt < out.Data.Agenda[i-1].StartsAt {
+			t.Errorf("agenda not in time order: %+v", out.Data.Agenda)
+		}
+	}
+	if !out.Data.Agenda[0].Completed {
+		t.Errorf("the demo ticks the first task of today: %+v", out.Data.Agenda[0])
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve returned %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop after cancel")
+	}
+}
+
+// tokenAfter returns the token printed on the line after the user's line.
+func tokenAfter(t *testing.T, banner, userID string) string {
+	t.Helper()
+	lines := strings.Split(banner, "\n")
+	for i, l := range lines {
+		if strings.Contains(l, userID) && i+1 < len(lines) {
+			return strings.TrimSpace(lines[i+1])
+		}
+	}
+	t.Fatalf("no token for %s in:\n%s", userID, banner)
+	return ""
+}
+
+func TestParseFlagsEnvAndFlags(t *testing.T) {
+	var cfg config
+	fs := newFlagSet("test")
+	envs := cfg.bind(fs)
+	err := parseFlags(fs, envs, []string{"--addr", "127.0.0.1:9999"}, envOf(map[string]string{
+		"DAYLINE_ADDR": "0.0.0.0:1", "DAYLINE_MAX_DEPTH": "7", "DAYLINE_STORE": "dynamodb",
+	}), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Addr != "127.0.0.1:9999" || cfg.MaxDepth != 7 || cfg.Store != "dynamodb" {
+		t.Errorf("flag must win over env, env over default: %+v", cfg)
+	}
+	var cfg2 config
+	fs2 := newFlagSet("test")
+	err = parseFlags(fs2, cfg2.bind(fs2), nil, envOf(map[string]string{"DAYLINE_MAX_DEPTH": "deep"}), &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "DAYLINE_MAX_DEPTH") {
+		t.Errorf("a bad environment value must be named: %v", err)
+	}
+}
+
+func TestVerbErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"no verb", nil, nil, "no verb"},
+		{"unknown verb", []string{"frobnicate"}, nil, "unknown verb"},
+		{"token needs a user", []string{"token"}, nil, "--user is required"},
+		{"token refused in OIDC mode", []string{"token", "--user", "x"}, map[string]string{"DAYLINE_OIDC_ISSUER": "https://issuer.example"}, "dev tokens only"},
+		{"unknown store", []string{"serve", "--store", "postgres"}, nil, "unknown store"},
+		{"table needs create", []string{"table"}, nil, "usage: dayline table create"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			args := tc.args
+			if len(args) > 0 && args[0] == "serve" {
+				args = append(args, "--data", t.TempDir()+"/d.db", "--addr", "127.0.0.1:0")
+			}
+			err := run(t.Context(), args, &bytes.Buffer{}, &bytes.Buffer{}, envOf(tc.env))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("run(%v) = %v, want an error containing %q", tc.args, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestTokenForDemoUserByEmail(t *testing.T) {
+	data := t.TempDir() + "/dayline.db"
+	st, err := openEmbeddedStore(config{Data: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Seed(t.Context(), st, time.Now(), newID); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	var stdout bytes.Buffer
+	if err := run(t.Context(), []string{"token", "--data", data, "--user", "SAM@demo.dayline.dev"}, &stdout, &bytes.Buffer{}, noEnv); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(stdout.String(), "eyJ") {
+		t.Errorf("want a JWT on stdout, got %q", stdout.String())
+	}
+	err = run(t.Context(), []string{"token", "--data", data, "--user", "nobody@demo.dayline.dev"}, &bytes.Buffer{}, &bytes.Buffer{}, noEnv)
+	if err == nil || !strings.Contains(err.Error(), "no user with email") {
+		t.Errorf("unknown email: %v", err)
+	}
+}
