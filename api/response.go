@@ -38,11 +38,30 @@ func NewResponse(r *graphql.Response) Response {
 	return out
 }
 
-// WriteResponse writes r as AppSync-shaped JSON.
+// WriteResponse writes r as AppSync-shaped JSON. The data, already JSON
+// written by gqlgen, is copied as is (json.Marshal would re-validate and
+// compact it, a measurable cost on every request).
 func WriteResponse(w io.Writer, r *graphql.Response) {
-	b, err := json.Marshal(NewResponse(r))
+	out := NewResponse(r)
+	data := out.Data
+	out.Data = nil
+	rest, err := json.Marshal(out)
 	if err != nil {
-		b = []byte(`{"errors":[{"message":"internal error","errorType":"InternalError"}]}`)
+		_, _ = w.Write([]byte(`{"errors":[{"message":"internal error","errorType":"InternalError"}]}`))
+		return
 	}
-	_, _ = w.Write(b)
+	if len(data) == 0 {
+		_, _ = w.Write(rest)
+		return
+	}
+	buf := make([]byte, 0, len(data)+len(rest)+10)
+	buf = append(buf, `{"data":`...)
+	buf = append(buf, data...)
+	if len(rest) > 2 { // rest is {} or {"errors":...,...}
+		buf = append(buf, ',')
+		buf = append(buf, rest[1:]...)
+	} else {
+		buf = append(buf, '}')
+	}
+	_, _ = w.Write(buf)
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -107,6 +108,15 @@ func recoverPanics(logger *slog.Logger, next http.Handler) http.Handler {
 			_, _ = w.Write(body)
 		}()
 		next.ServeHTTP(w, r)
+	})
+}
+
+// withTimeout gives each request a deadline.
+func withTimeout(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

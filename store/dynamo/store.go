@@ -25,6 +25,7 @@ package dynamo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -40,6 +41,9 @@ var _ store.Store = (*Store)(nil)
 // (the first attempt included) before giving up on throttling or a
 // transient network error.
 const DefaultMaxAttempts = 5
+
+// MaxRetryBackoff caps the wait between two attempts of one call.
+const MaxRetryBackoff = 400 * time.Millisecond
 
 // maxConcurrentQueries bounds the Queries one method runs at the same time.
 const maxConcurrentQueries = 16
@@ -72,6 +76,9 @@ func ClientOptions(maxAttempts int) func(*dynamodb.Options) {
 	return func(o *dynamodb.Options) {
 		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
 			so.MaxAttempts = maxAttempts
+			// Fail fast when DynamoDB is unreachable: the waits between
+			// attempts add up to at most (maxAttempts-1) * MaxRetryBackoff.
+			so.MaxBackoff = MaxRetryBackoff
 		})
 		o.RetryMaxAttempts = 0 // the Retryer above decides
 		o.APIOptions = append(o.APIOptions, APIOptions()...)
