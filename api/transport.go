@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -116,7 +117,7 @@ func readParams(r *http.Request) (*graphql.RawParams, int, error) {
 	case err != nil:
 		return nil, http.StatusBadRequest, errors.New("request body could not be read")
 	}
-	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(params); err != nil {
 		return nil, http.StatusBadRequest, errors.New("request body is not valid JSON: want {\"query\": ..., \"variables\": {...}}")
