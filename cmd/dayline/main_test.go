@@ -11,8 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
 	"github.com/dayline/dayline/demo"
 	"github.com/dayline/dayline/scalars"
+	"github.com/dayline/dayline/store/dynamo/dynamotest"
 )
 
 func noEnv(string) (string, bool) { return "", false }
@@ -195,5 +198,49 @@ func TestTokenForDemoUserByEmail(t *testing.T) {
 	err = run(t.Context(), []string{"token", "--data", data, "--user", "nobody@demo.dayline.dev"}, &bytes.Buffer{}, &bytes.Buffer{}, noEnv)
 	if err == nil || !strings.Contains(err.Error(), "no user with email") {
 		t.Errorf("unknown email: %v", err)
+	}
+}
+
+// TestDynamoDBTableVerbs: against DynamoDB Local, serve refuses a missing
+// table and names `dayline table create`; table create is idempotent and
+// then serve starts.
+func TestDynamoDBTableVerbs(t *testing.T) {
+	endpoint := dynamotest.Endpoint(t)
+	table := dynamotest.UniqueTableName(t)
+	env := envOf(map[string]string{
+		"DAYLINE_STORE": "dynamodb", "DAYLINE_DYNAMODB_ENDPOINT": endpoint, "DAYLINE_DYNAMODB_TABLE": table,
+		"DAYLINE_PAGE_TOKEN_SECRET": "test-secret", "DAYLINE_DATA": t.TempDir() + "/d.db", "DAYLINE_ADDR": "127.0.0.1:0",
+	})
+	err := run(t.Context(), []string{"serve"}, &bytes.Buffer{}, &bytes.Buffer{}, env)
+	if err == nil || !strings.Contains(err.Error(), "dayline table create") {
+		t.Fatalf("serve on a missing table: %v, want an error naming `dayline table create`", err)
+	}
+	for range 2 {
+		var out bytes.Buffer
+		if err := run(t.Context(), []string{"table", "create"}, &out, &bytes.Buffer{}, env); err != nil {
+			t.Fatalf("table create: %v", err)
+		}
+		if !strings.Contains(out.String(), "is ready") {
+			t.Errorf("table create printed %q", out.String())
+		}
+	}
+	t.Cleanup(func() {
+		client := dynamotest.NewClient(endpoint)
+		_, _ = client.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: &table})
+	})
+	ctx, cancel := context.WithCancel(t.Context())
+	var stdout syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve", "--demo"}, &stdout, &syncBuffer{}, env) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(stdout.String(), "Demo tokens") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve --store dynamodb --demo: %v", err)
+	}
+	if !strings.Contains(stdout.String(), "Demo tokens") {
+		t.Fatalf("serve on DynamoDB did not start: %s", stdout.String())
 	}
 }
