@@ -29,6 +29,19 @@ func NewPageRequest(limit *int, nextToken *string) (PageRequest, error) {
 	return p, nil
 }
 
+// Size is the number of items to return: Limit, or DefaultPageLimit when
+// it is not positive, capped at MaxPageLimit (stores call it so that a
+// PageRequest built by hand behaves like one from NewPageRequest).
+func (p PageRequest) Size() int {
+	switch {
+	case p.Limit <= 0:
+		return DefaultPageLimit
+	case p.Limit > MaxPageLimit:
+		return MaxPageLimit
+	}
+	return p.Limit
+}
+
 // Page is one page of a list. NextToken is nil on the last page.
 type Page[T any] struct {
 	Items     []T     `json:"items"`

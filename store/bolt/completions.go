@@ -5,18 +5,8 @@ import (
 	"fmt"
 
 	"github.com/dayline/dayline/domain"
-	"github.com/dayline/dayline/scalars"
 	"github.com/dayline/dayline/store"
 )
-
-// dayOf returns date as YYYY-MM-DD, or a BadRequest error if it is too
-// short to hold one.
-func dayOf(date scalars.Date) (string, error) {
-	if len(date) < len("2006-01-02") {
-		return "", domain.BadRequest("date %q is not an AWSDate", date)
-	}
-	return date.Day(), nil
-}
 
 // PutCompletion records that c.OwnerID completed c.TaskID on c.Date, and
 // returns the stored completion (Completed is true). Completing twice is
@@ -27,7 +17,7 @@ func (s *Store) PutCompletion(ctx context.Context, c domain.Completion) (domain.
 	if err := ctx.Err(); err != nil {
 		return domain.Completion{}, fmt.Errorf("put completion: %w", err)
 	}
-	day, err := dayOf(c.Date)
+	day, err := store.CompletionDay(c.Date)
 	if err != nil {
 		return domain.Completion{}, fmt.Errorf("put completion: %w", err)
 	}

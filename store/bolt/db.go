@@ -307,16 +307,3 @@ func scanIndex[T any](t txn, gsi1pk, typ string, fn func(r record[T]) error) err
 	}
 	return nil
 }
-
-// uniqueIDs returns ids without duplicates, in first-seen order.
-func uniqueIDs(ids []string) []string {
-	seen := make(map[string]bool, len(ids))
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
-}

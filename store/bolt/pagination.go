@@ -27,26 +27,14 @@ func (c indexCursor) indexKey() []byte {
 	return indexKey(store.Key{PK: c.GSI1PK, SK: c.GSI1SK}, store.Key{PK: c.PK, SK: c.SK})
 }
 
-// pageLimit returns limit, or domain.DefaultPageLimit when it is not
-// positive, capped at domain.MaxPageLimit.
-func pageLimit(limit int) int {
-	switch {
-	case limit <= 0:
-		return domain.DefaultPageLimit
-	case limit > domain.MaxPageLimit:
-		return domain.MaxPageLimit
-	}
-	return limit
-}
-
 // queryPage returns one page of gsi1 partition in index order, each item
 // of type typ decoded as T, in one read transaction. The page holds up to
-// page.Limit items (see pageLimit) after the position page.NextToken names;
+// page.Limit items (see domain.PageRequest.Size) after the position page.NextToken names;
 // its NextToken is set only when at least one more item follows, and is
 // scoped to partition, so a token of another list fails to decode. It
 // returns the BadRequest error of store.PageTokens.Decode for a bad token.
 func queryPage[T any](s *Store, partition, typ string, page domain.PageRequest) (domain.Page[T], error) {
-	limit := pageLimit(page.Limit)
+	limit := page.Size()
 	prefix := indexPartitionPrefix(partition)
 	start, after := prefix, []byte(nil)
 	if page.NextToken != "" {

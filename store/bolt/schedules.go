@@ -27,7 +27,7 @@ func (s *Store) GetSchedules(ctx context.Context, ids []string) ([]domain.Schedu
 	}
 	out := make([]domain.Schedule, 0, len(ids))
 	err := s.view(func(t txn) error {
-		for _, id := range uniqueIDs(ids) {
+		for _, id := range store.UniqueIDs(ids) {
 			sc, ok, err := t.schedule(id)
 			if err != nil {
 				return err
@@ -53,7 +53,7 @@ func (s *Store) SchedulesByOwners(ctx context.Context, ownerIDs []string) (map[s
 	}
 	out := make(map[string][]domain.Schedule, len(ownerIDs))
 	err := s.view(func(t txn) error {
-		for _, owner := range uniqueIDs(ownerIDs) {
+		for _, owner := range store.UniqueIDs(ownerIDs) {
 			list := []domain.Schedule{}
 			err := scanIndex(t, store.OwnerSchedulesPartition(owner), store.TypeSchedule, func(r record[domain.Schedule]) error {
 				list = append(list, r.Data)
@@ -180,7 +180,7 @@ func (s *Store) GetTaskRefs(ctx context.Context, taskIDs []string) ([]domain.Tas
 	}
 	out := make([]domain.TaskRef, 0, len(taskIDs))
 	err := s.view(func(t txn) error {
-		for _, id := range uniqueIDs(taskIDs) {
+		for _, id := range store.UniqueIDs(taskIDs) {
 			r, ok, err := getRecord[domain.TaskRef](t, store.TaskRefKey(id), store.TypeTaskRef)
 			if err != nil {
 				return err

@@ -61,7 +61,7 @@ func (s *Store) GetOrganisations(ctx context.Context, ids []string) ([]domain.Or
 	}
 	out := make([]domain.Organisation, 0, len(ids))
 	err := s.view(func(t txn) error {
-		for _, id := range uniqueIDs(ids) {
+		for _, id := range store.UniqueIDs(ids) {
 			r, ok, err := getRecord[domain.Organisation](t, store.OrganisationKey(id), store.TypeOrganisation)
 			if err != nil {
 				return err
@@ -87,7 +87,7 @@ func (s *Store) GetUsers(ctx context.Context, ids []string) ([]domain.User, erro
 	}
 	out := make([]domain.User, 0, len(ids))
 	err := s.view(func(t txn) error {
-		for _, id := range uniqueIDs(ids) {
+		for _, id := range store.UniqueIDs(ids) {
 			u, ok, err := t.user(id)
 			if err != nil {
 				return err

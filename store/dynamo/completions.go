@@ -8,18 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dayline/dayline/domain"
-	"github.com/dayline/dayline/scalars"
 	"github.com/dayline/dayline/store"
 )
-
-// dayOf returns date as YYYY-MM-DD, or a BadRequest error if it is too
-// short to hold one.
-func dayOf(date scalars.Date) (string, error) {
-	if len(date) < len("2006-01-02") {
-		return "", domain.BadRequest("date %q is not an AWSDate", date)
-	}
-	return date.Day(), nil
-}
 
 // PutCompletion records that c.OwnerID completed c.TaskID on c.Date, and
 // returns the stored completion (Completed is true). It is one PutItem
@@ -28,7 +18,7 @@ func dayOf(date scalars.Date) (string, error) {
 // (taken from the failed condition's ALL_OLD item). It returns BadRequest
 // for a malformed date; other errors are ServiceUnavailable or internal.
 func (s *Store) PutCompletion(ctx context.Context, c domain.Completion) (domain.Completion, error) {
-	day, err := dayOf(c.Date)
+	day, err := store.CompletionDay(c.Date)
 	if err != nil {
 		return domain.Completion{}, fmt.Errorf("put completion: %w", err)
 	}

@@ -15,18 +15,6 @@ import (
 // tokens.
 func cursorAttrs() [4]string { return [4]string{attrPK, attrSK, attrGSI1PK, attrGSI1SK} }
 
-// pageLimit returns limit, or domain.DefaultPageLimit when it is not
-// positive, capped at domain.MaxPageLimit.
-func pageLimit(limit int) int {
-	switch {
-	case limit <= 0:
-		return domain.DefaultPageLimit
-	case limit > domain.MaxPageLimit:
-		return domain.MaxPageLimit
-	}
-	return limit
-}
-
 // invalidToken is the error of a nextToken that verifies but does not hold
 // a cursor of the partition it is used for.
 func invalidToken() error {
@@ -64,7 +52,7 @@ func (s *Store) encodeCursor(partition string, item map[string]types.AttributeVa
 }
 
 // queryPage returns one page of gsi1 partition in index order, the items
-// being of type typ. The page holds up to page.Limit items (see pageLimit)
+// being of type typ. The page holds up to page.Limit items (see domain.PageRequest.Size)
 // after the position page.NextToken names. It asks DynamoDB for one item
 // more than the page holds, so its NextToken is set only when at least one
 // more item follows: the last page has none. The token holds the keys of
@@ -74,7 +62,7 @@ func (s *Store) encodeCursor(partition string, item map[string]types.AttributeVa
 // a bad token; other errors are translated (ServiceUnavailable, or
 // internal).
 func queryPage[T interface{ domain() D }, D any](ctx context.Context, s *Store, partition string, page domain.PageRequest, typ string) (domain.Page[D], error) {
-	limit := pageLimit(page.Limit)
+	limit := page.Size()
 	in := indexPartitionQuery(partition)
 	in.TableName = &s.table
 	in.ReturnConsumedCapacity = types.ReturnConsumedCapacityTotal

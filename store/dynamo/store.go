@@ -117,22 +117,9 @@ func getDomain[T interface{ domain() D }, D any](ctx context.Context, s *Store, 
 	return it.domain(), true, nil
 }
 
-// uniqueIDs returns ids without duplicates, in first-seen order.
-func uniqueIDs(ids []string) []string {
-	seen := make(map[string]bool, len(ids))
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
 // keysOf returns the keys key(id) of the unique ids.
 func keysOf(ids []string, key func(string) store.Key) []store.Key {
-	unique := uniqueIDs(ids)
+	unique := store.UniqueIDs(ids)
 	keys := make([]store.Key, len(unique))
 	for i, id := range unique {
 		keys[i] = key(id)
