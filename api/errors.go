@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/dayline/dayline/domain"
+	"github.com/dayline/dayline/scalars"
 )
 
 // presentError is the one mapping from errors to GraphQL errors:
@@ -43,16 +44,22 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	}
 }
 
-// classify returns the code for err (see presentError). Resolvers return
-// domain errors or internal ones, and gqlgen hands those to the presenter
-// unwrapped; a *gqlerror.Error therefore comes from gqlgen itself, about
-// the request (including argument and scalar coercion it wrapped).
+// classify returns the code for err (see presentError). gqlgen wraps every
+// error in a *gqlerror.Error on its way to the presenter, so the wrapper
+// says nothing; what it wraps does: a domain error carries its code, an
+// invalid AWS scalar input is a BadRequest, and a *gqlerror.Error wrapping
+// nothing was raised by gqlgen itself about the request (parse, validation,
+// coercion). Everything else is internal.
 func classify(err error) domain.Code {
 	var de *domain.Error
 	if errors.As(err, &de) {
 		return de.Code
 	}
-	if _, ok := err.(*gqlerror.Error); ok {
+	if scalars.IsInputError(err) {
+		return domain.CodeBadRequest
+	}
+	var gqlErr *gqlerror.Error
+	if errors.As(err, &gqlErr) && gqlErr.Err == nil {
 		return domain.CodeBadRequest
 	}
 	return domain.CodeInternal

@@ -1,7 +1,6 @@
 package scalars
 
 import (
-	"fmt"
 	"io"
 	"time"
 
@@ -167,7 +166,7 @@ func ParseDateTime(s string) (time.Time, error) {
 		return time.Time{}, invalid(nameDateTime, s, "date-time", wantDateTime)
 	}
 	if !z.present {
-		return time.Time{}, fmt.Errorf("%s: %s has no offset (want %s)", nameDateTime, quote(s), wantDateTime)
+		return time.Time{}, inputErrorf("%s: %s has no offset (want %s)", nameDateTime, quote(s), wantDateTime)
 	}
 	return time.Date(d.year, d.month, d.day, c.hour, c.min, c.sec, c.nsec, z.location()), nil
 }

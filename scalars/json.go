@@ -22,11 +22,11 @@ type JSON string
 // JSON.
 func ParseJSON(s string) (JSON, error) {
 	if !utf8.ValidString(s) {
-		return "", fmt.Errorf("%s: the string is not valid UTF-8 (want %s)", nameJSON, wantJSON)
+		return "", inputErrorf("%s: the string is not valid UTF-8 (want %s)", nameJSON, wantJSON)
 	}
 	var buf bytes.Buffer
 	if err := json.Compact(&buf, []byte(s)); err != nil {
-		return "", &safeError{
+		return "", &InputError{
 			msg:   fmt.Sprintf("%s: %s is not valid JSON (want %s)", nameJSON, quote(s), wantJSON),
 			cause: err,
 		}
@@ -42,7 +42,7 @@ func ParseJSON(s string) (JSON, error) {
 func JSONOf(v any) (j JSON, err error) {
 	defer func() {
 		if r := recover(); r != nil { // a panicking MarshalJSON method
-			j, err = "", &safeError{
+			j, err = "", &InputError{
 				msg:   fmt.Sprintf("%s: the %s value cannot be serialized as JSON", nameJSON, kindOf(v)),
 				cause: fmt.Errorf("panic while encoding: %v", r),
 			}
@@ -52,7 +52,7 @@ func JSONOf(v any) (j JSON, err error) {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		return "", &safeError{
+		return "", &InputError{
 			msg:   fmt.Sprintf("%s: the %s value cannot be serialized as JSON", nameJSON, kindOf(v)),
 			cause: err,
 		}

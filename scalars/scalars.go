@@ -31,6 +31,7 @@ package scalars
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -121,7 +122,7 @@ func asString(scalar string, v any) (string, error) {
 	if s, ok := v.(string); ok {
 		return s, nil
 	}
-	return "", fmt.Errorf("%s: expected a string, got %s", scalar, kindOf(v))
+	return "", inputErrorf("%s: expected a string, got %s", scalar, kindOf(v))
 }
 
 // kindOf describes the kind of v in GraphQL/JSON terms (null, boolean,
@@ -176,15 +177,29 @@ func quote(s string) string {
 // invalid returns the standard client-safe error for a string input s that is
 // not a valid value of scalar: `<scalar>: "<s>" is not a valid <what> (want <want>)`.
 func invalid(scalar, s, what, want string) error {
-	return fmt.Errorf("%s: %s is not a valid %s (want %s)", scalar, quote(s), what, want)
+	return inputErrorf("%s: %s is not a valid %s (want %s)", scalar, quote(s), what, want)
 }
 
-// safeError is an error whose client-facing message hides the wrapped cause,
-// which stays available to errors.Is and errors.As.
-type safeError struct {
+// InputError is the error of every invalid scalar input: its message is
+// safe to show a client (it names the scalar and what was wanted); a
+// wrapped cause, if any, stays available to errors.Is and errors.As for
+// logs. IsInputError tells it apart from other errors.
+type InputError struct {
 	msg   string
 	cause error
 }
 
-func (e *safeError) Error() string { return e.msg }
-func (e *safeError) Unwrap() error { return e.cause }
+func (e *InputError) Error() string { return e.msg }
+func (e *InputError) Unwrap() error { return e.cause }
+
+// inputErrorf returns an *InputError with a formatted message.
+func inputErrorf(format string, args ...any) error {
+	return &InputError{msg: fmt.Sprintf(format, args...)}
+}
+
+// IsInputError reports whether err's chain holds an *InputError: an input
+// value was not a valid AWS scalar.
+func IsInputError(err error) bool {
+	var e *InputError
+	return errors.As(err, &e)
+}

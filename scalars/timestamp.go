@@ -2,7 +2,6 @@ package scalars
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -69,9 +68,9 @@ func (ts *Timestamp) UnmarshalGQL(v any) error {
 	case json.Number:
 		n, err = fromDecimal(string(x))
 	case string:
-		err = fmt.Errorf("%s: expected a number, got the string %s (want %s)", nameTimestamp, quote(x), wantTimestamp)
+		err = inputErrorf("%s: expected a number, got the string %s (want %s)", nameTimestamp, quote(x), wantTimestamp)
 	default:
-		err = fmt.Errorf("%s: expected a number, got %s (want %s)", nameTimestamp, kindOf(v), wantTimestamp)
+		err = inputErrorf("%s: expected a number, got %s (want %s)", nameTimestamp, kindOf(v), wantTimestamp)
 	}
 	if err != nil {
 		return err
@@ -81,11 +80,11 @@ func (ts *Timestamp) UnmarshalGQL(v any) error {
 }
 
 func errNotInteger(s string) error {
-	return fmt.Errorf("%s: %s is not a whole number of seconds (want %s)", nameTimestamp, quote(s), wantTimestamp)
+	return inputErrorf("%s: %s is not a whole number of seconds (want %s)", nameTimestamp, quote(s), wantTimestamp)
 }
 
 func errOutOfRange(s string) error {
-	return fmt.Errorf("%s: %s is out of range for a 64-bit timestamp (want %s)", nameTimestamp, quote(s), wantTimestamp)
+	return inputErrorf("%s: %s is out of range for a 64-bit timestamp (want %s)", nameTimestamp, quote(s), wantTimestamp)
 }
 
 func fromUint64(u uint64) (int64, error) {
@@ -115,7 +114,7 @@ func fromDecimal(s string) (int64, error) {
 		return n, nil
 	}
 	notNumber := func() error {
-		return fmt.Errorf("%s: %s is not a number (want %s)", nameTimestamp, quote(s), wantTimestamp)
+		return inputErrorf("%s: %s is not a number (want %s)", nameTimestamp, quote(s), wantTimestamp)
 	}
 	rest, neg := strings.CutPrefix(s, "-")
 	intPart, rest := leadingDigits(rest)
