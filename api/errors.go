@@ -33,6 +33,8 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		case domain.CodeBadRequest, domain.CodeConflict, domain.CodeNotFound, domain.CodeUnauthorized, domain.CodeUnavailable:
 			if msg := domain.ErrorMessage(err); msg != "" {
 				gqlErr.Message = msg
+			} else if code == domain.CodeUnavailable {
+				gqlErr.Message = "the request timed out or was cancelled: try again"
 			}
 		}
 		gqlErr.Err = nil
@@ -54,6 +56,9 @@ func classify(err error) domain.Code {
 	var de *domain.Error
 	if errors.As(err, &de) {
 		return de.Code
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return domain.CodeUnavailable // the request's deadline passed, or its client left
 	}
 	if scalars.IsInputError(err) {
 		return domain.CodeBadRequest

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"testing"
@@ -30,6 +31,7 @@ func TestClassify(t *testing.T) {
 		{"gqlgen's own request error", gqlerror.Errorf("Cannot query field \"x\" on type \"Query\"."), domain.CodeBadRequest},
 		{"unexpected error wrapped by gqlgen", wrap(errors.New("dial tcp 10.0.0.7: refused")), domain.CodeInternal},
 		{"unexpected bare error", errors.New("boom"), domain.CodeInternal},
+		{"deadline", wrap(fmt.Errorf("get users: %w", context.DeadlineExceeded)), domain.CodeUnavailable},
 		{"unavailable", wrap(errors.Join(domain.Errorf(domain.CodeUnavailable, "database unavailable"), errors.New("cause"))), domain.CodeUnavailable},
 	}
 	for _, tc := range tests {

@@ -99,6 +99,15 @@ func New(cfg Config) *Handler {
 	srv.AroundFields(authorizer.Middleware)
 	// Loaders are created per response: once per query or mutation, and once
 	// per event of a subscription, so cached reads never go stale.
+	// Mutation fields run one after another and each may change what the
+	// next reads: each gets fresh loaders, so none reads a cached value an
+	// earlier field of the same document made stale.
+	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+		if oc := graphql.GetOperationContext(ctx); oc.Operation != nil && oc.Operation.Operation == ast.Mutation {
+			ctx = freshLoaders(ctx, cfg)
+		}
+		return next(ctx)
+	})
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		if cfg.Meter != nil {
 			return metered(ctx, cfg, withLoaders(next, cfg))
@@ -108,18 +117,21 @@ func New(cfg Config) *Handler {
 	return &Handler{Server: srv, logger: cfg.Logger}
 }
 
-// withLoaders gives the response fresh loaders with the caller primed (a
-// failed priming is left to the resolvers, which load the caller again and
-// report the error in place).
+// withLoaders gives the response fresh loaders.
 func withLoaders(next graphql.ResponseHandler, cfg Config) graphql.ResponseHandler {
-	return func(ctx context.Context) *graphql.Response {
-		l := loaders.New(cfg.Store, cfg.LoaderWait)
-		ctx = loaders.With(ctx, l)
-		if id, err := auth.IdentityFrom(ctx); err == nil {
-			_ = l.PrimeUsers(ctx, id.Sub)
-		}
-		return next(ctx)
+	return func(ctx context.Context) *graphql.Response { return next(freshLoaders(ctx, cfg)) }
+}
+
+// freshLoaders returns ctx with new loaders, the caller primed (a failed
+// priming is left to the resolvers, which load the caller again and report
+// the error in place).
+func freshLoaders(ctx context.Context, cfg Config) context.Context {
+	l := loaders.New(cfg.Store, cfg.LoaderWait)
+	ctx = loaders.With(ctx, l)
+	if id, err := auth.IdentityFrom(ctx); err == nil {
+		_ = l.PrimeUsers(ctx, id.Sub)
 	}
+	return ctx
 }
 
 // metered runs one response with its store usage counted, logs the usage

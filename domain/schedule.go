@@ -8,9 +8,14 @@ import (
 	"github.com/dayline/dayline/scalars"
 )
 
-// MaxTasksPerSchedule bounds a schedule's size so that one schedule and its
-// tasks always fit in a single DynamoDB transaction.
-const MaxTasksPerSchedule = 50
+// Size limits. MaxTasksPerSchedule keeps one schedule and its task
+// references inside a single DynamoDB transaction; with the text limits a
+// schedule item stays far below DynamoDB's 400 KB item limit.
+const (
+	MaxTasksPerSchedule = 50
+	MaxTaskNotesBytes   = 2000
+	MaxTaskIconBytes    = 64
+)
 
 // Weekday is a day of the week, as the GraphQL enum Weekday.
 type Weekday string
@@ -158,6 +163,10 @@ func (t Task) Validate() error {
 		return BadRequest("task title must not be empty")
 	case len(t.Title) > 200:
 		return BadRequest("task title must be at most 200 characters")
+	case t.Notes != nil && len(*t.Notes) > MaxTaskNotesBytes:
+		return BadRequest("task notes must be at most %d bytes", MaxTaskNotesBytes)
+	case t.Icon != nil && len(*t.Icon) > MaxTaskIconBytes:
+		return BadRequest("task icon must be at most %d bytes", MaxTaskIconBytes)
 	case t.DurationMinutes < 0 || t.DurationMinutes > 24*60:
 		return BadRequest("task durationMinutes must be between 0 and 1440")
 	case t.ReminderMinutesBefore != nil && (*t.ReminderMinutesBefore < 0 || *t.ReminderMinutesBefore > 24*60):

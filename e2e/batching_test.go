@@ -60,6 +60,11 @@ func (c *countingStore) ListSchedules(ctx context.Context, ownerID string, p dom
 	return c.Store.ListSchedules(ctx, ownerID, p)
 }
 
+// nestedMembersQuery asks for the organisation's members again under every
+// member: one page, asked for N+1 times.
+const nestedMembersQuery = `query($d: AWSDate!) { me { organisation { members(limit: 50) { items {
+	id organisation { members(limit: 50) { items { id agenda(date: $d) { startsAt } } } } } } } } }`
+
 const dashboardQuery = `query($d: AWSDate!) { me { organisation { name members(limit: 100) { items {
 	id name email organisation { id } agenda(date: $d) { startsAt completed task { title } }
 	schedules { id title owner { id } } } } } } }`
@@ -69,7 +74,7 @@ const dashboardQuery = `query($d: AWSDate!) { me { organisation { name members(l
 // reads through a batching loader.
 func TestDashboardReadsDoNotGrowWithMembers(t *testing.T) {
 	forEachStore(t, func(t *testing.T, open opener) {
-		calls := func(extraMembers int) int64 {
+		calls := func(query string, extraMembers int) int64 {
 			var counter *countingStore
 			e := newEnv(t, func(t testing.TB) store.Store {
 				counter = &countingStore{Store: open(t)}
@@ -92,7 +97,7 @@ func TestDashboardReadsDoNotGrowWithMembers(t *testing.T) {
 				}
 			}
 			counter.calls.Store(0)
-			r := e.as("a-caregiver", dashboardQuery, map[string]any{"d": testDay})
+			r := e.as("a-caregiver", query, map[string]any{"d": testDay})
 			if len(r.Errors) > 0 {
 				t.Fatalf("dashboard: %s", r.Raw)
 			}
@@ -102,13 +107,15 @@ func TestDashboardReadsDoNotGrowWithMembers(t *testing.T) {
 			}
 			return counter.calls.Load()
 		}
-		small, large := calls(0), calls(36)
-		t.Logf("store calls: 4 members %d, 40 members %d", small, large)
-		if large != small {
-			t.Errorf("store calls grow with members: %d for 4, %d for 40", small, large)
-		}
-		if small > 8 {
-			t.Errorf("dashboard made %d store calls, want at most 8", small)
+		for name, query := range map[string]string{"dashboard": dashboardQuery, "nested members": nestedMembersQuery} {
+			small, large := calls(query, 0), calls(query, 36)
+			t.Logf("%s: store calls with 4 members %d, with 40 members %d", name, small, large)
+			if large != small {
+				t.Errorf("%s: store calls grow with members: %d for 4, %d for 40", name, small, large)
+			}
+			if small > 8 {
+				t.Errorf("%s made %d store calls, want at most 8", name, small)
+			}
 		}
 	})
 }

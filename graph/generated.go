@@ -955,7 +955,7 @@ schema {
 }
 
 type Query {
-  "The signed-in caller's user record (null for an Operator without one)."
+  "The signed-in caller's user record (an Unauthorized error for a caller who is no organisation's user, e.g. an Operator)."
   me: User
   organisation(id: ID!): Organisation
   user(id: ID!): User

@@ -23,6 +23,13 @@ type Source interface {
 	SchedulesByOwners(ctx context.Context, ownerIDs []string) (map[string][]domain.Schedule, error)
 	CompletionsOn(ctx context.Context, days []domain.OwnerDate) (map[domain.OwnerDate][]domain.Completion, error)
 	GetTaskRefs(ctx context.Context, taskIDs []string) ([]domain.TaskRef, error)
+	ListMembers(ctx context.Context, orgID string, page domain.PageRequest) (domain.Page[domain.User], error)
+}
+
+// MemberPageKey names one page of an organisation's members.
+type MemberPageKey struct {
+	OrganisationID string
+	Page           domain.PageRequest
 }
 
 // MaxBatch is the most keys one batched store call receives (DynamoDB's
@@ -41,6 +48,10 @@ type Loaders struct {
 	OwnerSchedules *dataloader.Loader[string, []domain.Schedule]
 	Completions    *dataloader.Loader[domain.OwnerDate, []domain.Completion]
 	TaskRefs       *dataloader.Loader[string, domain.TaskRef]
+	// MemberPages reads each distinct page once per operation, however
+	// often nested fields (organisation { members { items { organisation {
+	// members ... } } } }) ask for it.
+	MemberPages *dataloader.Loader[MemberPageKey, domain.Page[domain.User]]
 }
 
 // New returns fresh loaders over src that wait at most wait (DefaultWait when
@@ -58,6 +69,7 @@ func New(src Source, wait time.Duration) *Loaders {
 		TaskRefs:       newLoader(wait, byID("task", src.GetTaskRefs, func(t domain.TaskRef) string { return t.TaskID })),
 		OwnerSchedules: newLoader(wait, mapped(src.SchedulesByOwners)),
 		Completions:    newLoader(wait, mapped(src.CompletionsOn)),
+		MemberPages:    newLoader(wait, memberPages(src)),
 	}
 }
 
@@ -106,6 +118,22 @@ func byID[V any](kind string, fetch func(context.Context, []string) ([]V, error)
 			} else {
 				out[i] = &dataloader.Result[V]{Error: domain.NotFound(kind, k)}
 			}
+		}
+		return out
+	}
+}
+
+// memberPages reads each requested page (keys are distinct: the loader
+// dedupes repeated asks) with one ListMembers call.
+func memberPages(src Source) dataloader.BatchFunc[MemberPageKey, domain.Page[domain.User]] {
+	return func(ctx context.Context, keys []MemberPageKey) []*dataloader.Result[domain.Page[domain.User]] {
+		out := make([]*dataloader.Result[domain.Page[domain.User]], len(keys))
+		for i, k := range keys {
+			p, err := src.ListMembers(ctx, k.OrganisationID, k.Page)
+			if err != nil {
+				err = dataloader.NewSkipCacheError(err)
+			}
+			out[i] = &dataloader.Result[domain.Page[domain.User]]{Data: p, Error: err}
 		}
 		return out
 	}

@@ -68,15 +68,39 @@ func ruleOf(dirs ast.DirectiveList) fieldRule {
 			continue
 		}
 		r.cognito = true
-		if arg := d.Arguments.ForName("cognito_groups"); arg != nil && arg.Value != nil {
-			for _, g := range arg.Value.Children {
-				if g.Value != nil && g.Value.Raw != "" {
-					r.groups = append(r.groups, g.Value.Raw)
-				}
-			}
+		arg := d.Arguments.ForName("cognito_groups")
+		if arg == nil || arg.Value == nil || arg.Value.Kind == ast.NullValue {
+			continue // no groups named: any signed-in user
+		}
+		r.groups = groupsOf(arg.Value)
+		if len(r.groups) == 0 {
+			r.groups = []string{denyAll} // named but unreadable or empty: fail closed
 		}
 	}
 	return r
+}
+
+// denyAll is a group name no caller can have.
+const denyAll = "\x00deny"
+
+// groupsOf reads cognito_groups: a list of strings, or a single string
+// (GraphQL coerces one value to a one-item list). Anything else yields
+// none.
+func groupsOf(v *ast.Value) []string {
+	switch v.Kind {
+	case ast.StringValue:
+		return []string{v.Raw}
+	case ast.ListValue:
+		var out []string
+		for _, c := range v.Children {
+			if c.Value == nil || c.Value.Kind != ast.StringValue || c.Value.Raw == "" {
+				return nil
+			}
+			out = append(out, c.Value.Raw)
+		}
+		return out
+	}
+	return nil
 }
 
 // Allowed reports whether a caller in groups may resolve typeName.fieldName.

@@ -80,8 +80,12 @@ func (r *Resolver) newTask(in model.TaskInput) domain.Task {
 }
 
 // applyScheduleInput copies the given fields of in onto s. Setting days
-// clears the date and setting a date clears the days.
-func applyScheduleInput(s *domain.Schedule, in model.UpdateScheduleInput) {
+// clears the date and setting a date clears the days; setting both is a
+// BadRequest.
+func applyScheduleInput(s *domain.Schedule, in model.UpdateScheduleInput) error {
+	if in.Days != nil && in.Date != nil {
+		return domain.BadRequest("a schedule applies either on weekdays or on one date, not both")
+	}
 	if in.Title != nil {
 		s.Title = *in.Title
 	}
@@ -97,6 +101,7 @@ func applyScheduleInput(s *domain.Schedule, in model.UpdateScheduleInput) {
 	if in.Active != nil {
 		s.Active = *in.Active
 	}
+	return nil
 }
 
 // applyTaskInput copies the given fields of in onto t.

@@ -138,8 +138,7 @@ func (r *mutationResolver) CreateSchedule(ctx context.Context, input model.Creat
 
 func (r *mutationResolver) UpdateSchedule(ctx context.Context, input model.UpdateScheduleInput) (*domain.Schedule, error) {
 	return r.changeSchedule(ctx, input.ID, input.ExpectedVersion, func(s *domain.Schedule) error {
-		applyScheduleInput(s, input)
-		return nil
+		return applyScheduleInput(s, input)
 	})
 }
 
@@ -222,7 +221,7 @@ func (r *organisationResolver) Members(ctx context.Context, obj *domain.Organisa
 	if err != nil {
 		return nil, err
 	}
-	return listMembers(ctx, r.Resolver, c, obj.ID, limit, nextToken)
+	return listMembers(ctx, c, obj.ID, limit, nextToken)
 }
 
 func (r *queryResolver) Me(ctx context.Context) (*domain.User, error) {
@@ -278,7 +277,7 @@ func (r *queryResolver) ListMembers(ctx context.Context, organisationID string, 
 	if err != nil {
 		return nil, err
 	}
-	return listMembers(ctx, r.Resolver, c, organisationID, limit, nextToken)
+	return listMembers(ctx, c, organisationID, limit, nextToken)
 }
 
 func (r *queryResolver) ListSchedules(ctx context.Context, ownerID string, limit *int, nextToken *string) (*model.ScheduleConnection, error) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/dayline/dayline/domain"
 	"github.com/dayline/dayline/graph/model"
+	"github.com/dayline/dayline/loaders"
 	"github.com/dayline/dayline/scalars"
 )
 
@@ -46,7 +47,7 @@ func deref(s *string) string {
 }
 
 // listMembers returns a page of orgID's users: staff of that organisation only.
-func listMembers(ctx context.Context, r *Resolver, c caller, orgID string, limit *int, nextToken *string) (*model.UserConnection, error) {
+func listMembers(ctx context.Context, c caller, orgID string, limit *int, nextToken *string) (*model.UserConnection, error) {
 	if err := c.sameOrganisation(orgID, "organisation", orgID); err != nil {
 		return nil, err
 	}
@@ -57,14 +58,16 @@ func listMembers(ctx context.Context, r *Resolver, c caller, orgID string, limit
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.Store.ListMembers(ctx, orgID, page)
+	l, err := loadersFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := l.MemberPages.Load(ctx, loaders.MemberPageKey{OrganisationID: orgID, Page: page})()
 	if err != nil {
 		return nil, fmt.Errorf("list members of %s: %w", orgID, err)
 	}
-	if l, err := loadersFrom(ctx); err == nil {
-		for _, u := range p.Items {
-			l.Users.Prime(ctx, u.ID, u)
-		}
+	for _, u := range p.Items {
+		l.Users.Prime(ctx, u.ID, u)
 	}
 	return &model.UserConnection{Items: p.Items, NextToken: p.NextToken}, nil
 }

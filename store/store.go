@@ -1,7 +1,7 @@
 // Package store defines the storage contract Dayline's resolvers and loaders
 // consume, the single-table key design shared by every implementation
 // (keys.go), and the tamper-evident page tokens (pagetoken.go).
-// Implementations live in subpackages: store/bolt (embedded) and, later,
+// Implementations live in subpackages: store/bolt (embedded) and
 // store/dynamo. store/storetest is the contract suite both must pass.
 //
 // Error contract for every method: domain errors carry a domain.Code
@@ -51,7 +51,9 @@ type Store interface {
 	// BadRequest for a forged, altered or foreign nextToken.
 	ListSchedules(ctx context.Context, ownerID string, page domain.PageRequest) (domain.Page[domain.Schedule], error)
 	// CreateSchedule stores a new schedule and references to its tasks.
-	// Conflict if the schedule id or a task id exists already.
+	// NotFound if the owner is not a user of the schedule's organisation
+	// when it is written; Conflict if the schedule id or a task id exists
+	// already.
 	CreateSchedule(ctx context.Context, s domain.Schedule) error
 	// UpdateSchedule replaces the schedule and its task references when the
 	// stored version equals expectedVersion (s.Version must be

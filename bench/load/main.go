@@ -20,6 +20,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -97,11 +98,13 @@ func run(concurrency int, duration, warmup time.Duration, only, storeKind, endpo
 	if err != nil {
 		return err
 	}
-	quiet := slog.New(slog.DiscardHandler)
+	// The server formats its JSON access log as `dayline serve` does; the
+	// lines go to io.Discard so the terminal does not become the bottleneck.
+	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	h := server.New(server.Config{
-		GraphQL: api.New(api.Config{Store: st, Logger: quiet, Now: time.Now, NewID: func() string { return ulid.Make().String() },
+		GraphQL: api.New(api.Config{Store: st, Logger: logger, Now: func() time.Time { return time.Now().UTC() }, NewID: func() string { return ulid.Make().String() },
 			Meter: meter.meter()}),
-		Verifier: verifier, Logger: quiet,
+		Verifier: verifier, Logger: logger,
 	})
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/dayline/dayline/demo"
 	"github.com/dayline/dayline/store"
@@ -20,7 +19,7 @@ func seedDemo(ctx context.Context, st store.Store, logger *slog.Logger) error {
 		logger.Info("demo data present, not seeding again", "organisation", demo.OrganisationID)
 		return nil
 	}
-	if err := demo.Seed(ctx, st, time.Now(), newID); err != nil {
+	if err := demo.Seed(ctx, st, now(), newID); err != nil {
 		return fmt.Errorf("seed demo data: %w", err)
 	}
 	logger.Info("seeded demo data", "organisation", demo.OrganisationID)

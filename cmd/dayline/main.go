@@ -11,6 +11,10 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+
+	// Schedules name IANA timezones: embed the zone database so Dayline
+	// works on hosts and images without /usr/share/zoneinfo.
+	_ "time/tzdata"
 )
 
 const usage = `dayline: a GraphQL backend for daily-routine apps

@@ -163,6 +163,8 @@ func TestVerbErrors(t *testing.T) {
 		{"token refused in OIDC mode", []string{"token", "--user", "x"}, map[string]string{"DAYLINE_OIDC_ISSUER": "https://issuer.example"}, "dev tokens only"},
 		{"unknown store", []string{"serve", "--store", "postgres"}, nil, "unknown store"},
 		{"table needs create", []string{"table"}, nil, "usage: dayline table create"},
+		{"issuer without client ids", []string{"serve"}, map[string]string{"DAYLINE_OIDC_ISSUER": "https://issuer.example"}, "--issuer needs --client-ids"},
+		{"short page-token secret", []string{"serve", "--page-token-secret", "short"}, nil, "at least 16 bytes"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -209,7 +211,7 @@ func TestDynamoDBTableVerbs(t *testing.T) {
 	table := dynamotest.UniqueTableName(t)
 	env := envOf(map[string]string{
 		"DAYLINE_STORE": "dynamodb", "DAYLINE_DYNAMODB_ENDPOINT": endpoint, "DAYLINE_DYNAMODB_TABLE": table,
-		"DAYLINE_PAGE_TOKEN_SECRET": "test-secret", "DAYLINE_DATA": t.TempDir() + "/d.db", "DAYLINE_ADDR": "127.0.0.1:0",
+		"DAYLINE_PAGE_TOKEN_SECRET": "test-secret-0123456789", "DAYLINE_DATA": t.TempDir() + "/d.db", "DAYLINE_ADDR": "127.0.0.1:0",
 	})
 	err := run(t.Context(), []string{"serve"}, &bytes.Buffer{}, &bytes.Buffer{}, env)
 	if err == nil || !strings.Contains(err.Error(), "dayline table create") {

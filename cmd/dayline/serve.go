@@ -41,7 +41,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env fun
 		}
 	}
 	gql := api.New(api.Config{
-		Store: st, Logger: logger, Now: time.Now, NewID: newID, LoaderWait: cfg.LoaderWait,
+		Store: st, Logger: logger, Now: now, NewID: newID, LoaderWait: cfg.LoaderWait,
 		MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, Introspection: cfg.Introspection,
 		Meter: st.meter, Debug: cfg.Debug,
 	})

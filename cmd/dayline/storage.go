@@ -47,9 +47,15 @@ func openStore(ctx context.Context, cfg config, env func(string) (string, bool))
 	return openedStore{}, fmt.Errorf("unknown store %q: want bolt or dynamodb", cfg.Store)
 }
 
+// minPageTokenSecret is the shortest page-token secret accepted.
+const minPageTokenSecret = 16
+
 // pageTokenSecret is the configured secret, or one kept beside the database.
 func pageTokenSecret(cfg config) ([]byte, error) {
 	if cfg.PageTokenSecret != "" {
+		if len(cfg.PageTokenSecret) < minPageTokenSecret {
+			return nil, fmt.Errorf("--page-token-secret must be at least %d bytes", minPageTokenSecret)
+		}
 		return []byte(cfg.PageTokenSecret), nil
 	}
 	return loadOrCreateSecret(filepath.Join(dataDir(cfg), "page-token.secret"))

@@ -38,6 +38,10 @@ func newLogger(level string, w io.Writer) (*slog.Logger, error) {
 
 func newID() string { return ulid.Make().String() }
 
+// now is the clock of stored times: UTC, so that what a mutation answers and
+// what either store reads back agree whatever the host's timezone.
+func now() time.Time { return time.Now().UTC() }
+
 // openEmbeddedStore opens the bbolt store at cfg.Data, with the page-token
 // secret from cfg or from a file beside the database.
 func openEmbeddedStore(cfg config) (*bolt.Store, error) {
@@ -99,6 +103,9 @@ func newAuthn(cfg config) (authn, error) {
 		return authn{verifier: v, local: local, jwks: local.JWKSHandler()}, nil
 	}
 	acfg := auth.Config{Issuer: cfg.Issuer, JWKSURL: cfg.JWKSURL, ClientIDs: splitList(cfg.ClientIDs)}
+	if len(acfg.ClientIDs) == 0 {
+		return authn{}, fmt.Errorf("--issuer needs --client-ids ($DAYLINE_OIDC_CLIENT_IDS): without it tokens of every app client of the issuer would be accepted")
+	}
 	jwksURL := acfg.JWKSURL
 	if jwksURL == "" {
 		jwksURL = strings.TrimSuffix(cfg.Issuer, "/") + "/.well-known/jwks.json"

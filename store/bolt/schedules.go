@@ -99,6 +99,13 @@ func (s *Store) CreateSchedule(ctx context.Context, sc domain.Schedule) error {
 		if t.exists(r.key()) {
 			return domain.Errorf(domain.CodeConflict, "schedule %s exists already", sc.ID)
 		}
+		owner, ok, err := getRecord[domain.User](t, store.UserKey(sc.OwnerID), store.TypeUser)
+		if err != nil {
+			return err
+		}
+		if !ok || owner.Data.OrganisationID != sc.OrganisationID {
+			return domain.NotFound("user", sc.OwnerID)
+		}
 		if err := t.putTaskRefs(sc); err != nil {
 			return err
 		}

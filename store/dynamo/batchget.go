@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/dayline/dayline/domain"
 	"github.com/dayline/dayline/store"
 )
 
@@ -23,6 +25,10 @@ const maxBatchGetKeys = 100
 const (
 	unprocessedBaseDelay = 25 * time.Millisecond
 	unprocessedMaxDelay  = 2 * time.Second
+	// maxUnprocessedAttempts bounds the BatchGetItem calls for one chunk
+	// when DynamoDB keeps leaving keys unprocessed (sustained throttling):
+	// then the read fails with ServiceUnavailable.
+	maxUnprocessedAttempts = 10
 )
 
 // backoff computes exponential delays with full jitter.
@@ -58,8 +64,9 @@ func (b backoff) wait(ctx context.Context, attempt int) error {
 // consistent BatchGetItem calls of at most maxBatchGetKeys keys, run
 // concurrently (at most maxConcurrentQueries at a time). Keys DynamoDB
 // leaves unprocessed (throttling, the 16 MB response limit) are asked for
-// again after an exponential backoff with jitter until every key is read or
-// ctx ends. Items come back in no particular order; missing items are
+// again after an exponential backoff with jitter until every key is read,
+// ctx ends, or maxUnprocessedAttempts calls did not get them all (then
+// ServiceUnavailable). Items come back in no particular order; missing items are
 // omitted. Errors are translated (ServiceUnavailable, or internal).
 func (s *Store) batchGet(ctx context.Context, keys []store.Key) ([]map[string]types.AttributeValue, error) {
 	if err := ctx.Err(); err != nil {
@@ -115,6 +122,11 @@ func (s *Store) batchGetChunk(ctx context.Context, keys []store.Key) ([]map[stri
 			return items, nil
 		}
 		pending = out.UnprocessedKeys
+		if attempt >= maxUnprocessedAttempts {
+			return nil, errors.Join(
+				domain.Errorf(domain.CodeUnavailable, "database unavailable, try again"),
+				fmt.Errorf("%d keys still unprocessed after %d attempts", len(pending[s.table].Keys), attempt))
+		}
 		if err := b.wait(ctx, attempt); err != nil {
 			return nil, fmt.Errorf("%d keys still unprocessed: %w", len(pending[s.table].Keys), err)
 		}

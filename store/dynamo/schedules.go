@@ -62,7 +62,14 @@ func (s *Store) CreateSchedule(ctx context.Context, sc domain.Schedule) error {
 	if err != nil {
 		return fmt.Errorf("create schedule %s: %w", sc.ID, err)
 	}
-	writes := []txWrite{write}
+	// The owner must exist in the schedule's organisation when the schedule
+	// is written (a user removed meanwhile leaves no orphan schedule).
+	ownerExists := s.checkWrite(store.UserKey(sc.OwnerID), condition{
+		expr:   "attribute_exists(#pk) AND #org = :org",
+		names:  map[string]string{"#pk": attrPK, "#org": "organisationId"},
+		values: map[string]types.AttributeValue{":org": stringValue(sc.OrganisationID)},
+	}, failure(domain.NotFound("user", sc.OwnerID)))
+	writes := []txWrite{write, ownerExists}
 	for _, t := range sc.Tasks {
 		w, err := s.taskRefWrite(sc, t.ID)
 		if err != nil {

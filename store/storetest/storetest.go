@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Schedules", []contractTest{
 			{"CreateAndReadBack", testCreateScheduleReadBack},
 			{"CreateConflicts", testCreateScheduleConflicts},
+			{"CreateNeedsOwner", testCreateScheduleNeedsOwner},
 			{"SchedulesByOwners", testSchedulesByOwners},
 			{"ListSchedulesPagination", testListSchedulesPagination},
 			{"Update", testUpdateSchedule},
