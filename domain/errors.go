@@ -66,6 +66,11 @@ func Conflict(kind, id string) *Error {
 	return Errorf(CodeConflict, "%s %s was changed by someone else: reload it and try again with its current version", kind, id)
 }
 
+// Taken returns a Conflict error for a create whose id is already in use.
+func Taken(kind, id string) *Error {
+	return Errorf(CodeConflict, "%s id %s is already in use", kind, id)
+}
+
 // Unauthorized returns an Unauthorized error with the given message.
 func Unauthorized(format string, args ...any) *Error {
 	return Errorf(CodeUnauthorized, format, args...)

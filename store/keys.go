@@ -3,6 +3,9 @@ package store
 import (
 	"strings"
 	"time"
+
+	"github.com/dayline/dayline/domain"
+	"github.com/dayline/dayline/scalars"
 )
 
 // This file is the one place that builds table keys. Every implementation
@@ -60,6 +63,11 @@ func EmailClaimKey(orgID, normalizedEmail string) Key {
 	return Key{join("ORG", orgID), join("EMAIL", normalizedEmail)}
 }
 
+// UserEmailClaimKey is the EmailClaimKey of u's (normalized) email.
+func UserEmailClaimKey(u domain.User) Key {
+	return EmailClaimKey(u.OrganisationID, domain.NormalizedEmail(u.Email))
+}
+
 // ScheduleKey is the primary key of a schedule item (tasks are embedded).
 func ScheduleKey(scheduleID string) Key { return Key{join("SCHED", scheduleID), "SCHED"} }
 
@@ -78,6 +86,16 @@ func TaskRefKey(taskID string) Key { return Key{join("TASK", taskID), "TASK"} }
 // sorted by day then task, so one Query reads a member's day.
 func CompletionKey(ownerID, day, taskID string) Key {
 	return Key{join("USER", ownerID), join("DONE", day, taskID)}
+}
+
+// CompletionDay returns the YYYY-MM-DD day a completion on date is stored
+// under (its offset, if any, ignored), or a BadRequest error when date is
+// not a valid AWSDate.
+func CompletionDay(date scalars.Date) (string, error) {
+	if _, err := scalars.ParseDate(string(date)); err != nil {
+		return "", domain.BadRequest("date %q is not an AWSDate", date)
+	}
+	return date.Day(), nil
 }
 
 // CompletionDayPrefix is the sort-key prefix of one owner's completions on a day.

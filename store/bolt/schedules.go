@@ -97,7 +97,7 @@ func (s *Store) CreateSchedule(ctx context.Context, sc domain.Schedule) error {
 	err := s.update(func(t txn) error {
 		r := scheduleRecord(sc)
 		if t.exists(r.key()) {
-			return domain.Errorf(domain.CodeConflict, "schedule %s exists already", sc.ID)
+			return domain.Taken("schedule", sc.ID)
 		}
 		owner, ok, err := getRecord[domain.User](t, store.UserKey(sc.OwnerID), store.TypeUser)
 		if err != nil {
@@ -127,8 +127,8 @@ func (s *Store) UpdateSchedule(ctx context.Context, sc domain.Schedule, expected
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("update schedule %s: %w", sc.ID, err)
 	}
-	if sc.Version != expectedVersion+1 {
-		return fmt.Errorf("update schedule %s: version %d must be expectedVersion+1 (%d)", sc.ID, sc.Version, expectedVersion+1)
+	if err := store.CheckNextVersion("schedule", sc.ID, sc.Version, expectedVersion); err != nil {
+		return err
 	}
 	err := s.update(func(t txn) error {
 		old, err := t.scheduleAt(sc.ID, expectedVersion)

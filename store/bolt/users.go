@@ -25,10 +25,6 @@ func userRecord(u domain.User) record[domain.User] {
 	return r.withIndex(store.MemberIndexKey(u.OrganisationID, store.SortableTime(u.CreatedAt), u.ID))
 }
 
-func emailClaimKey(u domain.User) store.Key {
-	return store.EmailClaimKey(u.OrganisationID, domain.NormalizedEmail(u.Email))
-}
-
 // CreateOrganisation stores org and its first admin in one transaction.
 // It returns a Conflict error if the organisation or user id exists already
 // or the admin's email is taken in the organisation; nothing is written then.
@@ -39,7 +35,7 @@ func (s *Store) CreateOrganisation(ctx context.Context, org domain.Organisation,
 	err := s.update(func(t txn) error {
 		r := organisationRecord(org)
 		if t.exists(r.key()) {
-			return domain.Errorf(domain.CodeConflict, "organisation %s exists already", org.ID)
+			return domain.Taken("organisation", org.ID)
 		}
 		if err := putRecord(t, r); err != nil {
 			return err
@@ -140,8 +136,8 @@ func (s *Store) UpdateUser(ctx context.Context, u domain.User, expectedVersion i
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("update user %s: %w", u.ID, err)
 	}
-	if u.Version != expectedVersion+1 {
-		return fmt.Errorf("update user %s: version %d must be expectedVersion+1 (%d)", u.ID, u.Version, expectedVersion+1)
+	if err := store.CheckNextVersion("user", u.ID, u.Version, expectedVersion); err != nil {
+		return err
 	}
 	err := s.update(func(t txn) error {
 		old, err := t.userAt(u.ID, expectedVersion)
@@ -151,7 +147,7 @@ func (s *Store) UpdateUser(ctx context.Context, u domain.User, expectedVersion i
 		if err := t.claimEmail(u); err != nil {
 			return err
 		}
-		if oldClaim := emailClaimKey(old); oldClaim != emailClaimKey(u) {
+		if oldClaim := store.UserEmailClaimKey(old); oldClaim != store.UserEmailClaimKey(u) {
 			if err := t.releaseEmail(old); err != nil {
 				return err
 			}
@@ -221,7 +217,7 @@ func (t txn) userAt(id string, expectedVersion int) (domain.User, error) {
 func (t txn) insertUser(u domain.User) error {
 	r := userRecord(u)
 	if t.exists(r.key()) {
-		return domain.Errorf(domain.CodeConflict, "user %s exists already", u.ID)
+		return domain.Taken("user", u.ID)
 	}
 	if err := t.claimEmail(u); err != nil {
 		return err
@@ -231,7 +227,7 @@ func (t txn) insertUser(u domain.User) error {
 
 // claimEmail writes u's email claim. Conflict if another user holds it.
 func (t txn) claimEmail(u domain.User) error {
-	k := emailClaimKey(u)
+	k := store.UserEmailClaimKey(u)
 	held, ok, err := getRecord[emailClaim](t, k, store.TypeEmailClaim)
 	if err != nil {
 		return err
@@ -245,7 +241,7 @@ func (t txn) claimEmail(u domain.User) error {
 
 // releaseEmail removes u's email claim if u holds it.
 func (t txn) releaseEmail(u domain.User) error {
-	k := emailClaimKey(u)
+	k := store.UserEmailClaimKey(u)
 	held, ok, err := getRecord[emailClaim](t, k, store.TypeEmailClaim)
 	if err != nil || !ok || held.Data.UserID != u.ID {
 		return err

@@ -128,13 +128,9 @@ type emailClaimItem struct {
 	Email  string `dynamodbav:"email"`
 }
 
-func emailClaimKey(u domain.User) store.Key {
-	return store.EmailClaimKey(u.OrganisationID, domain.NormalizedEmail(u.Email))
-}
-
 func newEmailClaimItem(u domain.User) emailClaimItem {
 	return emailClaimItem{
-		keyAttrs: newKeyAttrs(emailClaimKey(u), store.TypeEmailClaim, u.ID),
+		keyAttrs: newKeyAttrs(store.UserEmailClaimKey(u), store.TypeEmailClaim, u.ID),
 		UserID:   u.ID,
 		Email:    domain.NormalizedEmail(u.Email),
 	}

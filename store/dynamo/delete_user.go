@@ -35,7 +35,7 @@ func (s *Store) DeleteUser(ctx context.Context, id string, expectedVersion int) 
 	userKey := store.UserKey(id)
 	last := []txWrite{
 		s.deleteWrite(userKey, versionIs(expectedVersion), s.versionFailure("user", id, userKey)),
-		s.deleteWrite(emailClaimKey(u), missingOr("userId", id),
+		s.deleteWrite(store.UserEmailClaimKey(u), missingOr("userId", id),
 			failure(domain.Errorf(domain.CodeConflict, "email %s of user %s is claimed by another user", u.Email, id))),
 	}
 

@@ -58,7 +58,7 @@ func (s *Store) CreateSchedule(ctx context.Context, sc domain.Schedule) error {
 		return fmt.Errorf("create schedule %s: %w", sc.ID, err)
 	}
 	write, err := s.putWrite(newScheduleItem(sc), notExists(),
-		failure(domain.Errorf(domain.CodeConflict, "schedule %s exists already", sc.ID)))
+		failure(domain.Taken("schedule", sc.ID)))
 	if err != nil {
 		return fmt.Errorf("create schedule %s: %w", sc.ID, err)
 	}
@@ -94,8 +94,8 @@ func (s *Store) CreateSchedule(ctx context.Context, sc domain.Schedule) error {
 // after the transaction, each conditional on still pointing at this
 // schedule.
 func (s *Store) UpdateSchedule(ctx context.Context, sc domain.Schedule, expectedVersion int) error {
-	if sc.Version != expectedVersion+1 {
-		return fmt.Errorf("update schedule %s: version %d must be expectedVersion+1 (%d)", sc.ID, sc.Version, expectedVersion+1)
+	if err := store.CheckNextVersion("schedule", sc.ID, sc.Version, expectedVersion); err != nil {
+		return err
 	}
 	if err := uniqueTasks(sc); err != nil {
 		return fmt.Errorf("update schedule %s: %w", sc.ID, err)

@@ -17,7 +17,7 @@ import (
 // Other errors are ServiceUnavailable or internal.
 func (s *Store) CreateOrganisation(ctx context.Context, org domain.Organisation, admin domain.User) error {
 	orgWrite, err := s.putWrite(newOrganisationItem(org), notExists(),
-		failure(domain.Errorf(domain.CodeConflict, "organisation %s exists already", org.ID)))
+		failure(domain.Taken("organisation", org.ID)))
 	if err != nil {
 		return fmt.Errorf("create organisation %s: %w", org.ID, err)
 	}
@@ -76,8 +76,8 @@ func (s *Store) CreateUser(ctx context.Context, u domain.User) error {
 // another user; nothing is written then. Other errors are
 // ServiceUnavailable or internal.
 func (s *Store) UpdateUser(ctx context.Context, u domain.User, expectedVersion int) error {
-	if u.Version != expectedVersion+1 {
-		return fmt.Errorf("update user %s: version %d must be expectedVersion+1 (%d)", u.ID, u.Version, expectedVersion+1)
+	if err := store.CheckNextVersion("user", u.ID, u.Version, expectedVersion); err != nil {
+		return err
 	}
 	// The stored user names the claim to release; the version condition
 	// below guarantees it is still the one written.
@@ -91,7 +91,7 @@ func (s *Store) UpdateUser(ctx context.Context, u domain.User, expectedVersion i
 		return fmt.Errorf("update user %s: %w", u.ID, err)
 	}
 	writes := []txWrite{userWrite}
-	if oldClaim, newClaim := emailClaimKey(old), emailClaimKey(u); oldClaim != newClaim {
+	if oldClaim, newClaim := store.UserEmailClaimKey(old), store.UserEmailClaimKey(u); oldClaim != newClaim {
 		claim, err := s.putWrite(newEmailClaimItem(u), missingOr("userId", u.ID), emailTaken(u))
 		if err != nil {
 			return fmt.Errorf("update user %s: %w", u.ID, err)
@@ -107,7 +107,7 @@ func (s *Store) UpdateUser(ctx context.Context, u domain.User, expectedVersion i
 // claim, each conditional on its key being free.
 func (s *Store) newUserWrites(u domain.User) ([]txWrite, error) {
 	user, err := s.putWrite(newUserItem(u), notExists(),
-		failure(domain.Errorf(domain.CodeConflict, "user %s exists already", u.ID)))
+		failure(domain.Taken("user", u.ID)))
 	if err != nil {
 		return nil, err
 	}
