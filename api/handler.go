@@ -122,14 +122,13 @@ func withLoaders(next graphql.ResponseHandler, cfg Config) graphql.ResponseHandl
 	return func(ctx context.Context) *graphql.Response { return next(freshLoaders(ctx, cfg)) }
 }
 
-// freshLoaders returns ctx with new loaders, the caller primed (a failed
-// priming is left to the resolvers, which load the caller again and report
-// the error in place).
+// freshLoaders returns ctx with new loaders that start reading the caller
+// at once (the resolvers' first need; errors surface where they load it).
 func freshLoaders(ctx context.Context, cfg Config) context.Context {
 	l := loaders.New(cfg.Store, cfg.LoaderWait)
 	ctx = loaders.With(ctx, l)
 	if id, err := auth.IdentityFrom(ctx); err == nil {
-		_ = l.PrimeUsers(ctx, id.Sub)
+		l.LoadUsersNow(ctx, id.Sub)
 	}
 	return ctx
 }

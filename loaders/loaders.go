@@ -39,9 +39,11 @@ const MaxBatch = 100
 // DefaultWait is how long a loader collects keys before it calls the store.
 const DefaultWait = time.Millisecond
 
-// Loaders holds one operation's loaders.
+// Loaders holds one operation's loaders. Results are cached for the
+// operation, errors included: a failed read is not retried by the next
+// field that asks (the store already retried), so an outage costs one
+// failed read per key, not one per field.
 type Loaders struct {
-	src            Source
 	Users          *dataloader.Loader[string, domain.User]
 	Organisations  *dataloader.Loader[string, domain.Organisation]
 	Schedules      *dataloader.Loader[string, domain.Schedule]
@@ -61,7 +63,6 @@ func New(src Source, wait time.Duration) *Loaders {
 		wait = DefaultWait
 	}
 	return &Loaders{
-		src:   src,
 		Users: newLoader(wait, byID("user", src.GetUsers, func(u domain.User) string { return u.ID })),
 		Organisations: newLoader(wait, byID("organisation", src.GetOrganisations,
 			func(o domain.Organisation) string { return o.ID })),
@@ -73,21 +74,16 @@ func New(src Source, wait time.Duration) *Loaders {
 	}
 }
 
-// PrimeUsers reads the users with these ids now, without waiting for a
-// batch, and primes the Users loader with them. Dayline primes the caller
-// at the start of every operation: every resolver needs it first, so
-// waiting to batch it would only add a round. Missing users are not
-// primed (a later Load reports NotFound); a store error is returned and
-// nothing is primed.
-func (l *Loaders) PrimeUsers(ctx context.Context, ids ...string) error {
-	users, err := l.src.GetUsers(ctx, ids)
-	if err != nil {
-		return err
+// LoadUsersNow starts reading the users with these ids at once instead of
+// after the batch wait. Dayline does this for the caller at the start of
+// every operation: every resolver needs the caller first, so waiting to
+// batch it would only add a round. The result, value or error, is what
+// later Loads of these ids get.
+func (l *Loaders) LoadUsersNow(ctx context.Context, ids ...string) {
+	for _, id := range ids {
+		l.Users.Load(ctx, id)
 	}
-	for _, u := range users {
-		l.Users.Prime(ctx, u.ID, u)
-	}
-	return nil
+	l.Users.Flush()
 }
 
 func newLoader[K comparable, V any](wait time.Duration, fn dataloader.BatchFunc[K, V]) *dataloader.Loader[K, V] {
@@ -104,7 +100,7 @@ func byID[V any](kind string, fetch func(context.Context, []string) ([]V, error)
 		out := make([]*dataloader.Result[V], len(keys))
 		if err != nil {
 			for i := range out {
-				out[i] = &dataloader.Result[V]{Error: dataloader.NewSkipCacheError(err)}
+				out[i] = &dataloader.Result[V]{Error: err}
 			}
 			return out
 		}
@@ -130,9 +126,6 @@ func memberPages(src Source) dataloader.BatchFunc[MemberPageKey, domain.Page[dom
 		out := make([]*dataloader.Result[domain.Page[domain.User]], len(keys))
 		for i, k := range keys {
 			p, err := src.ListMembers(ctx, k.OrganisationID, k.Page)
-			if err != nil {
-				err = dataloader.NewSkipCacheError(err)
-			}
 			out[i] = &dataloader.Result[domain.Page[domain.User]]{Data: p, Error: err}
 		}
 		return out
@@ -147,7 +140,7 @@ func mapped[K comparable, V any](fetch func(context.Context, []K) (map[K]V, erro
 		out := make([]*dataloader.Result[V], len(keys))
 		for i, k := range keys {
 			if err != nil {
-				out[i] = &dataloader.Result[V]{Error: dataloader.NewSkipCacheError(err)}
+				out[i] = &dataloader.Result[V]{Error: err}
 				continue
 			}
 			out[i] = &dataloader.Result[V]{Data: got[k]}
