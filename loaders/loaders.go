@@ -44,6 +44,8 @@ const DefaultWait = time.Millisecond
 // field that asks (the store already retried), so an outage costs one
 // failed read per key, not one per field.
 type Loaders struct {
+	src            Source
+	usersCache     *dataloader.InMemoryCache[string, domain.User]
 	Users          *dataloader.Loader[string, domain.User]
 	Organisations  *dataloader.Loader[string, domain.Organisation]
 	Schedules      *dataloader.Loader[string, domain.Schedule]
@@ -62,8 +64,12 @@ func New(src Source, wait time.Duration) *Loaders {
 	if wait <= 0 {
 		wait = DefaultWait
 	}
+	usersCache := dataloader.NewCache[string, domain.User]()
 	return &Loaders{
-		Users: newLoader(wait, byID("user", src.GetUsers, func(u domain.User) string { return u.ID })),
+		src:        src,
+		usersCache: usersCache,
+		Users: newLoader(wait, byID("user", src.GetUsers, func(u domain.User) string { return u.ID }),
+			dataloader.WithCache[string, domain.User](usersCache)),
 		Organisations: newLoader(wait, byID("organisation", src.GetOrganisations,
 			func(o domain.Organisation) string { return o.ID })),
 		Schedules:      newLoader(wait, byID("schedule", src.GetSchedules, func(s domain.Schedule) string { return s.ID })),
@@ -74,22 +80,35 @@ func New(src Source, wait time.Duration) *Loaders {
 	}
 }
 
-// LoadUsersNow starts reading the users with these ids at once instead of
-// after the batch wait. Dayline does this for the caller at the start of
-// every operation: every resolver needs the caller first, so waiting to
-// batch it would only add a round. The result, value or error, is what
-// later Loads of these ids get.
+// LoadUsersNow reads the users with these ids at once, without a batch
+// wait, and caches the outcome for later Loads: the user, NotFound, or the
+// read's error. Dayline does this for the caller at the start of every
+// operation: every resolver needs the caller first, so waiting to batch it
+// would only add a round.
 func (l *Loaders) LoadUsersNow(ctx context.Context, ids ...string) {
-	for _, id := range ids {
-		l.Users.Load(ctx, id)
+	users, err := l.src.GetUsers(ctx, ids)
+	found := make(map[string]domain.User, len(users))
+	for _, u := range users {
+		found[u.ID] = u
 	}
-	l.Users.Flush()
+	for _, id := range ids {
+		u, ok := found[id]
+		var miss error
+		switch {
+		case err != nil:
+			miss = err
+		case !ok:
+			miss = domain.NotFound("user", id)
+		}
+		l.usersCache.Set(ctx, id, func() (domain.User, error) { return u, miss })
+	}
 }
 
-func newLoader[K comparable, V any](wait time.Duration, fn dataloader.BatchFunc[K, V]) *dataloader.Loader[K, V] {
-	return dataloader.NewBatchedLoader(fn,
+func newLoader[K comparable, V any](wait time.Duration, fn dataloader.BatchFunc[K, V], opts ...dataloader.Option[K, V]) *dataloader.Loader[K, V] {
+	return dataloader.NewBatchedLoader(fn, append([]dataloader.Option[K, V]{
 		dataloader.WithBatchCapacity[K, V](MaxBatch),
-		dataloader.WithWait[K, V](wait))
+		dataloader.WithWait[K, V](wait),
+	}, opts...)...)
 }
 
 // byID adapts a batch read that omits missing ids into a batch function
