@@ -103,7 +103,7 @@ func New(cfg Config) *Handler {
 	// next reads: each gets fresh loaders, so none reads a cached value an
 	// earlier field of the same document made stale.
 	srv.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
-		if oc := graphql.GetOperationContext(ctx); oc.Operation != nil && oc.Operation.Operation == ast.Mutation {
+		if isMutation(ctx) {
 			ctx = freshLoaders(ctx, cfg)
 		}
 		return next(ctx)
@@ -117,9 +117,24 @@ func New(cfg Config) *Handler {
 	return &Handler{Server: srv, logger: cfg.Logger}
 }
 
-// withLoaders gives the response fresh loaders.
+// withLoaders gives the response fresh loaders (a mutation's fields get
+// their own, see New, so its response-level ones read nothing).
 func withLoaders(next graphql.ResponseHandler, cfg Config) graphql.ResponseHandler {
-	return func(ctx context.Context) *graphql.Response { return next(freshLoaders(ctx, cfg)) }
+	return func(ctx context.Context) *graphql.Response {
+		if isMutation(ctx) {
+			return next(loaders.With(ctx, loaders.New(cfg.Store, cfg.LoaderWait)))
+		}
+		return next(freshLoaders(ctx, cfg))
+	}
+}
+
+// isMutation reports whether ctx's operation is a mutation.
+func isMutation(ctx context.Context) bool {
+	if !graphql.HasOperationContext(ctx) {
+		return false
+	}
+	op := graphql.GetOperationContext(ctx).Operation
+	return op != nil && op.Operation == ast.Mutation
 }
 
 // freshLoaders returns ctx with new loaders that start reading the caller
