@@ -50,8 +50,10 @@ type Loaders struct {
 	Organisations  *dataloader.Loader[string, domain.Organisation]
 	Schedules      *dataloader.Loader[string, domain.Schedule]
 	OwnerSchedules *dataloader.Loader[string, []domain.Schedule]
-	Completions    *dataloader.Loader[domain.OwnerDate, []domain.Completion]
-	TaskRefs       *dataloader.Loader[string, domain.TaskRef]
+	// Days reads, for each owner's day, the owner's schedules and that
+	// day's completions in one round: what an agenda needs.
+	Days     *dataloader.Loader[domain.OwnerDate, Day]
+	TaskRefs *dataloader.Loader[string, domain.TaskRef]
 	// MemberPages reads each distinct page once per operation, however
 	// often nested fields (organisation { members { items { organisation {
 	// members ... } } } }) ask for it.
@@ -75,8 +77,8 @@ func New(src Source, wait time.Duration) *Loaders {
 		Schedules:      newLoader(wait, byID("schedule", src.GetSchedules, func(s domain.Schedule) string { return s.ID })),
 		TaskRefs:       newLoader(wait, byID("task", src.GetTaskRefs, func(t domain.TaskRef) string { return t.TaskID })),
 		OwnerSchedules: newLoader(wait, mapped(src.SchedulesByOwners)),
-		Completions:    newLoader(wait, mapped(src.CompletionsOn)),
 		MemberPages:    newLoader(wait, memberPages(src)),
+		Days:           newLoader(wait, days(src)),
 	}
 }
 
@@ -133,6 +135,40 @@ func byID[V any](kind string, fetch func(context.Context, []string) ([]V, error)
 			} else {
 				out[i] = &dataloader.Result[V]{Error: domain.NotFound(kind, k)}
 			}
+		}
+		return out
+	}
+}
+
+// Day is one owner's schedules and their completions on one day.
+type Day struct {
+	Schedules   []domain.Schedule
+	Completions []domain.Completion
+}
+
+// days reads the schedules of the keys' owners and the completions of
+// their days, the two reads running at the same time.
+func days(src Source) dataloader.BatchFunc[domain.OwnerDate, Day] {
+	return func(ctx context.Context, keys []domain.OwnerDate) []*dataloader.Result[Day] {
+		owners := make([]string, len(keys))
+		for i, k := range keys {
+			owners[i] = k.OwnerID
+		}
+		var done map[domain.OwnerDate][]domain.Completion
+		var doneErr error
+		finished := make(chan struct{})
+		go func() {
+			defer close(finished)
+			done, doneErr = src.CompletionsOn(ctx, keys)
+		}()
+		schedules, err := src.SchedulesByOwners(ctx, owners)
+		<-finished
+		if err == nil {
+			err = doneErr
+		}
+		out := make([]*dataloader.Result[Day], len(keys))
+		for i, k := range keys {
+			out[i] = &dataloader.Result[Day]{Data: Day{Schedules: schedules[k.OwnerID], Completions: done[k]}, Error: err}
 		}
 		return out
 	}

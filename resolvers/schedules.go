@@ -134,17 +134,11 @@ func agendaOf(ctx context.Context, userID string, date scalars.Date) ([]domain.A
 	if err != nil {
 		return nil, err
 	}
-	schedThunk := l.OwnerSchedules.Load(ctx, userID)
-	doneThunk := l.Completions.Load(ctx, domain.OwnerDate{OwnerID: userID, Day: date.Day()})
-	schedules, err := schedThunk()
+	day, err := l.Days.Load(ctx, domain.OwnerDate{OwnerID: userID, Day: date.Day()})()
 	if err != nil {
 		return nil, err
 	}
-	done, err := doneThunk()
-	if err != nil {
-		return nil, err
-	}
-	return domain.BuildAgenda(schedules, done, date)
+	return domain.BuildAgenda(day.Schedules, day.Completions, date)
 }
 
 // schedulesOf returns all of ownerID's schedules through the batching
