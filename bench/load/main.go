@@ -59,6 +59,7 @@ func main() {
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured runs to this file")
 	storeKind := flag.String("store", "bolt", "bolt or dynamodb")
 	endpoint := flag.String("dynamodb-endpoint", "", "DynamoDB endpoint (DynamoDB Local) for -store dynamodb")
+	loaderWait := flag.Duration("loader-wait", 0, "the server's --loader-wait (0: its default)")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -69,14 +70,14 @@ func main() {
 		_ = pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(*concurrency, *duration, *warmup, *only, *storeKind, *endpoint); err != nil {
+	if err := run(*concurrency, *duration, *warmup, *only, *storeKind, *endpoint, *loaderWait); err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
-func run(concurrency int, duration, warmup time.Duration, only, storeKind, endpoint string) error {
+func run(concurrency int, duration, warmup time.Duration, only, storeKind, endpoint string, loaderWait time.Duration) error {
 	dir, err := os.MkdirTemp("", "dayline-load")
 	if err != nil {
 		return err
@@ -103,7 +104,7 @@ func run(concurrency int, duration, warmup time.Duration, only, storeKind, endpo
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	h := server.New(server.Config{
 		GraphQL: api.New(api.Config{Store: st, Logger: logger, Now: func() time.Time { return time.Now().UTC() }, NewID: func() string { return ulid.Make().String() },
-			Meter: meter.meter()}),
+			Meter: meter.meter(), LoaderWait: loaderWait}),
 		Verifier: verifier, Logger: logger,
 	})
 	ctx, stop := context.WithCancel(context.Background())
