@@ -67,7 +67,6 @@ const (
 // an executor other transports (Lambda, AppSync events) call directly.
 type Handler struct {
 	*handler.Server
-	logger *slog.Logger
 }
 
 // New returns the handler for cfg. Store, Now and NewID are required.
@@ -97,8 +96,6 @@ func New(cfg Config) *Handler {
 	srv.Use(newShapeLimit(cfg.MaxDepth))
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
 	srv.AroundFields(authorizer.Middleware)
-	// Loaders are created per response: once per query or mutation, and once
-	// per event of a subscription, so cached reads never go stale.
 	// Mutation fields run one after another and each may change what the
 	// next reads: each gets fresh loaders, so none reads a cached value an
 	// earlier field of the same document made stale.
@@ -108,13 +105,15 @@ func New(cfg Config) *Handler {
 		}
 		return next(ctx)
 	})
+	// Loaders are created per response: once per query, and once per event
+	// of a subscription, so cached reads never go stale.
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		if cfg.Meter != nil {
 			return metered(ctx, cfg, withLoaders(next, cfg))
 		}
 		return withLoaders(next, cfg)(ctx)
 	})
-	return &Handler{Server: srv, logger: cfg.Logger}
+	return &Handler{Server: srv}
 }
 
 // withLoaders gives the response fresh loaders (a mutation's fields get
