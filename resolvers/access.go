@@ -6,6 +6,7 @@ import (
 
 	"github.com/dayline/dayline/auth"
 	"github.com/dayline/dayline/domain"
+	"github.com/dayline/dayline/loaders"
 )
 
 // caller is the signed-in user: the verified token plus the user record
@@ -29,7 +30,7 @@ func currentCaller(ctx context.Context) (caller, error) {
 	if err != nil {
 		return caller{}, fmt.Errorf("caller: %w", err)
 	}
-	l, err := loadersFrom(ctx)
+	l, err := loaders.From(ctx)
 	if err != nil {
 		return caller{}, err
 	}
@@ -114,7 +115,7 @@ func (c caller) canManageUsers(orgID string) error {
 
 // loadVisibleUser loads a user the caller may see.
 func (c caller) loadVisibleUser(ctx context.Context, id string) (domain.User, error) {
-	l, err := loadersFrom(ctx)
+	l, err := loaders.From(ctx)
 	if err != nil {
 		return domain.User{}, err
 	}
@@ -127,7 +128,7 @@ func (c caller) loadVisibleUser(ctx context.Context, id string) (domain.User, er
 
 // loadVisibleSchedule loads a schedule the caller may see.
 func (c caller) loadVisibleSchedule(ctx context.Context, id string) (domain.Schedule, error) {
-	l, err := loadersFrom(ctx)
+	l, err := loaders.From(ctx)
 	if err != nil {
 		return domain.Schedule{}, err
 	}

@@ -5,10 +5,8 @@
 package resolvers
 
 import (
-	"context"
 	"time"
 
-	"github.com/dayline/dayline/loaders"
 	"github.com/dayline/dayline/store"
 )
 
@@ -20,7 +18,3 @@ type Resolver struct {
 	// NewID returns a fresh, time-sortable id for new items.
 	NewID func() string
 }
-
-// loadersFrom returns the operation's loaders, or an internal error when the
-// handler was built without them.
-func loadersFrom(ctx context.Context) (*loaders.Loaders, error) { return loaders.From(ctx) }

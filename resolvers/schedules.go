@@ -6,6 +6,7 @@ import (
 
 	"github.com/dayline/dayline/domain"
 	"github.com/dayline/dayline/graph/model"
+	"github.com/dayline/dayline/loaders"
 	"github.com/dayline/dayline/scalars"
 )
 
@@ -17,7 +18,7 @@ func scheduleToChange(ctx context.Context, id string, expectedVersion int) (doma
 	if err != nil {
 		return domain.Schedule{}, err
 	}
-	l, err := loadersFrom(ctx)
+	l, err := loaders.From(ctx)
 	if err != nil {
 		return domain.Schedule{}, err
 	}
@@ -60,7 +61,7 @@ func (r *Resolver) changeSchedule(ctx context.Context, id string, expectedVersio
 	if err := r.Store.UpdateSchedule(ctx, next, expectedVersion); err != nil {
 		return nil, fmt.Errorf("update schedule %s: %w", id, err)
 	}
-	if l, err := loadersFrom(ctx); err == nil {
+	if l, err := loaders.From(ctx); err == nil {
 		l.Schedules.Clear(ctx, id).Prime(ctx, id, next)
 	}
 	return &next, nil
@@ -130,7 +131,7 @@ func applyTaskInput(t *domain.Task, in model.UpdateTaskInput) {
 // that a list of users costs one batched read of schedules and one of
 // completions. The caller must already be allowed to see the user.
 func agendaOf(ctx context.Context, userID string, date scalars.Date) ([]domain.AgendaItem, error) {
-	l, err := loadersFrom(ctx)
+	l, err := loaders.From(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +145,7 @@ func agendaOf(ctx context.Context, userID string, date scalars.Date) ([]domain.A
 // schedulesOf returns all of ownerID's schedules through the batching
 // loader; the caller must already be allowed to see the owner.
 func schedulesOf(ctx context.Context, ownerID string) ([]domain.Schedule, error) {
-	l, err := loadersFrom(ctx)
+	l, err := loaders.From(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +163,7 @@ func completionFor(ctx context.Context, taskID string, date scalars.Date) (domai
 	if err != nil {
 		return domain.Completion{}, err
 	}
-	l, err := loadersFrom(ctx)
+	l, err := loaders.From(ctx)
 	if err != nil {
 		return domain.Completion{}, err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/dayline/dayline/domain"
 	"github.com/dayline/dayline/graph"
 	"github.com/dayline/dayline/graph/model"
+	"github.com/dayline/dayline/loaders"
 	"github.com/dayline/dayline/scalars"
 )
 
@@ -106,7 +107,7 @@ func (r *mutationResolver) CreateSchedule(ctx context.Context, input model.Creat
 	if err != nil {
 		return nil, err
 	}
-	l, err := loadersFrom(ctx)
+	l, err := loaders.From(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +241,7 @@ func (r *queryResolver) Organisation(ctx context.Context, id string) (*domain.Or
 	if err := c.sameOrganisation(id, "organisation", id); err != nil {
 		return nil, err
 	}
-	l, err := loadersFrom(ctx)
+	l, err := loaders.From(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -330,7 +331,7 @@ func (r *userResolver) Organisation(ctx context.Context, obj *domain.User) (*dom
 	if err := c.canSeeUser(*obj); err != nil {
 		return nil, err
 	}
-	l, err := loadersFrom(ctx)
+	l, err := loaders.From(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -58,7 +58,7 @@ func listMembers(ctx context.Context, c caller, orgID string, limit *int, nextTo
 	if err != nil {
 		return nil, err
 	}
-	l, err := loadersFrom(ctx)
+	l, err := loaders.From(ctx)
 	if err != nil {
 		return nil, err
 	}
