@@ -108,7 +108,16 @@ func TestDashboardReadsDoNotGrowWithMembers(t *testing.T) {
 			return counter.calls.Load()
 		}
 		for name, query := range map[string]string{"dashboard": dashboardQuery, "nested members": nestedMembersQuery} {
+			// A loader batch is one time window. On a busy machine (the race
+			// detector, other test packages, DynamoDB Local on the same two
+			// cores) a goroutine can miss its window and split a batch, one
+			// extra call. A read per parent would add dozens, every time, so
+			// the fewest calls of a few tries is the structural figure.
 			small, large := calls(query, 0), calls(query, 36)
+			for try := 2; try <= 3 && large != small; try++ {
+				t.Logf("%s: %d store calls for 4 members, %d for 40; try %d", name, small, large, try)
+				small, large = min(small, calls(query, 0)), min(large, calls(query, 36))
+			}
 			t.Logf("%s: store calls with 4 members %d, with 40 members %d", name, small, large)
 			if large != small {
 				t.Errorf("%s: store calls grow with members: %d for 4, %d for 40", name, small, large)

@@ -56,7 +56,8 @@ awk '
 if [ "$status" -ne 0 ]; then
   echo
   echo "== failures"
-  grep -E -A20 -- '--- FAIL|^panic:|DATA RACE|build failed|\[setup failed\]' "$log" | head -400
+  # A failing test's messages come before its FAIL line under -v.
+  grep -E -B30 -A20 -- '--- FAIL|^panic:|DATA RACE|build failed|\[setup failed\]' "$log" | head -400
   exit "$status"
 fi
 if grep -q -- '--- SKIP: .*dynamodb\|--- SKIP: TestContract' "$log"; then
