@@ -1,6 +1,6 @@
 // Command load drives a real Dayline HTTP server with concurrent clients
-// and reports requests/s, p50/p99 latency and allocations per request for
-// the watch's agenda query and the caregiver's dashboard query.
+// and reports requests/s, p50/p99 latency, CPU time and allocations per
+// request for the watch's agenda query and the caregiver's dashboard query.
 //
 //	go run ./bench/load -concurrency 50 -duration 10s
 //
@@ -30,6 +30,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/oklog/ulid/v2"
@@ -120,7 +121,7 @@ func run(concurrency int, duration, warmup time.Duration, only, storeKind, endpo
 	}
 	fmt.Printf("Dayline load: %d clients, %s per scenario (after %s warm-up), GOMAXPROCS=%d, store %s, demo data\n\n",
 		concurrency, duration, warmup, runtime.GOMAXPROCS(0), storeKind)
-	fmt.Printf("%-10s %10s %10s %10s %10s %12s %8s %14s\n", "scenario", "requests", "req/s", "p50", "p99", "allocs/req", "errors", "store req/query")
+	fmt.Printf("%-10s %10s %10s %10s %10s %10s %12s %8s %14s\n", "scenario", "requests", "req/s", "p50", "p99", "cpu/req", "allocs/req", "errors", "store req/query")
 	for _, sc := range scenarios {
 		if only != "" && only != sc.name {
 			continue
@@ -132,8 +133,8 @@ func run(concurrency int, duration, warmup time.Duration, only, storeKind, endpo
 		drive(addr, tok, sc.query, concurrency, warmup)
 		meter.reset()
 		res := drive(addr, tok, sc.query, concurrency, duration)
-		fmt.Printf("%-10s %10d %10.0f %10s %10s %12.0f %8d %14s\n", sc.name, res.requests, res.rps, res.p50, res.p99,
-			res.allocsPerReq, res.errors, meter.perOperation())
+		fmt.Printf("%-10s %10d %10.0f %10s %10s %10s %12.0f %8d %14s\n", sc.name, res.requests, res.rps, res.p50, res.p99,
+			res.cpuPerReq, res.allocsPerReq, res.errors, meter.perOperation())
 	}
 	return nil
 }
@@ -161,6 +162,10 @@ type result struct {
 	rps          float64
 	p50, p99     time.Duration
 	allocsPerReq float64
+	// cpuPerReq is the process's CPU time (user and system, server and
+	// clients) per request: steadier than req/s on a machine whose speed
+	// drifts, so the figure to compare builds by.
+	cpuPerReq time.Duration
 }
 
 // drive runs concurrency clients, each on its own keep-alive connection,
@@ -170,6 +175,7 @@ func drive(addr, token, body string, concurrency int, d time.Duration) result {
 	lat := make([][]time.Duration, concurrency)
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
+	cpuBefore := cpuTime()
 	deadline := time.Now().Add(d)
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -199,6 +205,7 @@ func drive(addr, token, body string, concurrency int, d time.Duration) result {
 	wg.Wait()
 	elapsed := time.Since(start)
 	runtime.ReadMemStats(&after)
+	cpu := cpuTime() - cpuBefore
 	all := slices.Concat(lat...)
 	slices.Sort(all)
 	r := result{requests: len(all), errors: errs.Load()}
@@ -209,5 +216,15 @@ func drive(addr, token, body string, concurrency int, d time.Duration) result {
 	r.p50 = all[len(all)/2].Round(10 * time.Microsecond)
 	r.p99 = all[len(all)*99/100].Round(10 * time.Microsecond)
 	r.allocsPerReq = float64(after.Mallocs-before.Mallocs) / float64(len(all))
+	r.cpuPerReq = (cpu / time.Duration(len(all))).Round(time.Microsecond)
 	return r
+}
+
+// cpuTime is the CPU time this process has used so far (0 if unknown).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
