@@ -9,7 +9,7 @@
 // e.g. DynamoDB Local), seeded with the demo organisation; the clients are
 // HTTP/1.1 keep-alive connections driven by a lean client (like wrk) so the
 // load generator takes little of the CPU it shares with the server. The
-// process runs with GOGC=200 like cmd/dayline. Allocations are counted for
+// process runs with GOGC=800 like cmd/dayline. Allocations are counted for
 // the whole process (server and clients); `go test -bench` gives
 // server-only figures.
 // With DynamoDB it also reports DynamoDB requests per query.
@@ -46,8 +46,8 @@ type scenario struct {
 	name, user, query string
 }
 
-// gcPercent mirrors cmd/dayline, which runs with GOGC=200 unless $GOGC is set.
-const gcPercent = 200
+// gcPercent mirrors cmd/dayline, which runs with GOGC=800 unless $GOGC is set.
+const gcPercent = 800
 
 func main() {
 	if _, set := os.LookupEnv("GOGC"); !set {
