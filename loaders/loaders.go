@@ -39,25 +39,22 @@ const MaxBatch = 100
 // DefaultWait is how long a loader collects keys before it calls the store.
 const DefaultWait = time.Millisecond
 
-// Loaders holds one operation's loaders. Results are cached for the
-// operation, errors included: a failed read is not retried by the next
-// field that asks (the store already retried), so an outage costs one
-// failed read per key, not one per field.
+// Loaders holds one operation's loaders, each created on first use (an
+// operation pays only for the loaders its fields ask for). Results are
+// cached for the operation, errors included: a failed read is not retried
+// by the next field that asks (the store already retried), so an outage
+// costs one failed read per key, not one per field.
 type Loaders struct {
 	src            Source
+	wait           time.Duration
 	usersCache     *dataloader.InMemoryCache[string, domain.User]
-	Users          *dataloader.Loader[string, domain.User]
-	Organisations  *dataloader.Loader[string, domain.Organisation]
-	Schedules      *dataloader.Loader[string, domain.Schedule]
-	OwnerSchedules *dataloader.Loader[string, []domain.Schedule]
-	// Days reads, for each owner's day, the owner's schedules and that
-	// day's completions in one round: what an agenda needs.
-	Days     *dataloader.Loader[domain.OwnerDate, Day]
-	TaskRefs *dataloader.Loader[string, domain.TaskRef]
-	// MemberPages reads each distinct page once per operation, however
-	// often nested fields (organisation { members { items { organisation {
-	// members ... } } } }) ask for it.
-	MemberPages *dataloader.Loader[MemberPageKey, domain.Page[domain.User]]
+	users          lazyLoader[string, domain.User]
+	organisations  lazyLoader[string, domain.Organisation]
+	schedules      lazyLoader[string, domain.Schedule]
+	ownerSchedules lazyLoader[string, []domain.Schedule]
+	days           lazyLoader[domain.OwnerDate, Day]
+	taskRefs       lazyLoader[string, domain.TaskRef]
+	memberPages    lazyLoader[MemberPageKey, domain.Page[domain.User]]
 }
 
 // New returns fresh loaders over src that wait at most wait (DefaultWait when
@@ -66,20 +63,61 @@ func New(src Source, wait time.Duration) *Loaders {
 	if wait <= 0 {
 		wait = DefaultWait
 	}
-	usersCache := dataloader.NewCache[string, domain.User]()
-	return &Loaders{
-		src:        src,
-		usersCache: usersCache,
-		Users: newLoader(wait, byID("user", src.GetUsers, func(u domain.User) string { return u.ID }),
-			dataloader.WithCache[string, domain.User](usersCache)),
-		Organisations: newLoader(wait, byID("organisation", src.GetOrganisations,
-			func(o domain.Organisation) string { return o.ID })),
-		Schedules:      newLoader(wait, byID("schedule", src.GetSchedules, func(s domain.Schedule) string { return s.ID })),
-		TaskRefs:       newLoader(wait, byID("task", src.GetTaskRefs, func(t domain.TaskRef) string { return t.TaskID })),
-		OwnerSchedules: newLoader(wait, mapped(src.SchedulesByOwners)),
-		MemberPages:    newLoader(wait, memberPages(src)),
-		Days:           newLoader(wait, days(src)),
-	}
+	return &Loaders{src: src, wait: wait, usersCache: dataloader.NewCache[string, domain.User]()}
+}
+
+// Users loads users by id; a missing one is NotFound.
+func (l *Loaders) Users() *dataloader.Loader[string, domain.User] {
+	return l.users.get(func() *dataloader.Loader[string, domain.User] {
+		return newLoader(l.wait, byID("user", l.src.GetUsers, func(u domain.User) string { return u.ID }),
+			dataloader.WithCache[string, domain.User](l.usersCache))
+	})
+}
+
+// Organisations loads organisations by id; a missing one is NotFound.
+func (l *Loaders) Organisations() *dataloader.Loader[string, domain.Organisation] {
+	return l.organisations.get(func() *dataloader.Loader[string, domain.Organisation] {
+		return newLoader(l.wait, byID("organisation", l.src.GetOrganisations, func(o domain.Organisation) string { return o.ID }))
+	})
+}
+
+// Schedules loads schedules by id; a missing one is NotFound.
+func (l *Loaders) Schedules() *dataloader.Loader[string, domain.Schedule] {
+	return l.schedules.get(func() *dataloader.Loader[string, domain.Schedule] {
+		return newLoader(l.wait, byID("schedule", l.src.GetSchedules, func(s domain.Schedule) string { return s.ID }))
+	})
+}
+
+// TaskRefs loads which schedule (and owner) each task id belongs to; a
+// missing one is NotFound.
+func (l *Loaders) TaskRefs() *dataloader.Loader[string, domain.TaskRef] {
+	return l.taskRefs.get(func() *dataloader.Loader[string, domain.TaskRef] {
+		return newLoader(l.wait, byID("task", l.src.GetTaskRefs, func(t domain.TaskRef) string { return t.TaskID }))
+	})
+}
+
+// OwnerSchedules loads each owner's schedules (none: an empty list).
+func (l *Loaders) OwnerSchedules() *dataloader.Loader[string, []domain.Schedule] {
+	return l.ownerSchedules.get(func() *dataloader.Loader[string, []domain.Schedule] {
+		return newLoader(l.wait, mapped(l.src.SchedulesByOwners))
+	})
+}
+
+// Days reads, for each owner's day, the owner's schedules and that day's
+// completions in one round: what an agenda needs.
+func (l *Loaders) Days() *dataloader.Loader[domain.OwnerDate, Day] {
+	return l.days.get(func() *dataloader.Loader[domain.OwnerDate, Day] {
+		return newLoader(l.wait, days(l.src))
+	})
+}
+
+// MemberPages reads each distinct page once per operation, however often
+// nested fields (organisation { members { items { organisation { members
+// ... } } } }) ask for it.
+func (l *Loaders) MemberPages() *dataloader.Loader[MemberPageKey, domain.Page[domain.User]] {
+	return l.memberPages.get(func() *dataloader.Loader[MemberPageKey, domain.Page[domain.User]] {
+		return newLoader(l.wait, memberPages(l.src))
+	})
 }
 
 // LoadUsersNow reads the users with these ids at once, without a batch

@@ -47,7 +47,7 @@ func newSource(t *testing.T) *source {
 func TestUsersBatchAndReportMissing(t *testing.T) {
 	src := newSource(t)
 	l := loaders.New(src, 5*time.Millisecond)
-	a, b := l.Users.Load(t.Context(), "u1"), l.Users.Load(t.Context(), "nobody")
+	a, b := l.Users().Load(t.Context(), "u1"), l.Users().Load(t.Context(), "nobody")
 	if u, err := a(); err != nil || u.ID != "u1" {
 		t.Errorf("u1: %v %v", u, err)
 	}
@@ -64,7 +64,7 @@ func TestLoadUsersNowCachesTheOutcome(t *testing.T) {
 		src := newSource(t)
 		l := loaders.New(src, time.Hour) // a Load that waited for a batch would hang the test
 		l.LoadUsersNow(t.Context(), "u1")
-		if u, err := l.Users.Load(t.Context(), "u1")(); err != nil || u.ID != "u1" {
+		if u, err := l.Users().Load(t.Context(), "u1")(); err != nil || u.ID != "u1" {
 			t.Fatalf("after LoadUsersNow: %v %v", u, err)
 		}
 		if n := src.getUsers.Load(); n != 1 {
@@ -75,7 +75,7 @@ func TestLoadUsersNowCachesTheOutcome(t *testing.T) {
 		src := newSource(t)
 		l := loaders.New(src, time.Hour)
 		l.LoadUsersNow(t.Context(), "ghost")
-		if _, err := l.Users.Load(t.Context(), "ghost")(); domain.ErrorCode(err) != domain.CodeNotFound {
+		if _, err := l.Users().Load(t.Context(), "ghost")(); domain.ErrorCode(err) != domain.CodeNotFound {
 			t.Fatalf("want NotFound, got %v", err)
 		}
 	})
@@ -85,7 +85,7 @@ func TestLoadUsersNowCachesTheOutcome(t *testing.T) {
 		l := loaders.New(src, time.Hour)
 		l.LoadUsersNow(t.Context(), "u1")
 		for range 3 {
-			if _, err := l.Users.Load(t.Context(), "u1")(); !errors.Is(err, src.fail) {
+			if _, err := l.Users().Load(t.Context(), "u1")(); !errors.Is(err, src.fail) {
 				t.Fatalf("want the cached store error, got %v", err)
 			}
 		}
@@ -98,5 +98,35 @@ func TestLoadUsersNowCachesTheOutcome(t *testing.T) {
 func TestFromWithoutLoaders(t *testing.T) {
 	if _, err := loaders.From(context.Background()); !errors.Is(err, loaders.ErrMissing) {
 		t.Errorf("From(empty ctx) = %v, want ErrMissing", err)
+	}
+}
+
+// TestLoadersCreatedOnFirstUseBatchTogether: fields that ask for the same
+// loader at the same moment, before it exists, share one loader and so one
+// batched store call.
+func TestLoadersCreatedOnFirstUseBatchTogether(t *testing.T) {
+	src := newSource(t)
+	l := loaders.New(src, 20*time.Millisecond)
+	ctx := context.Background()
+	start := make(chan struct{})
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			<-start
+			_, err := l.Users().Load(ctx, "u1")()
+			errs <- err
+		}()
+	}
+	close(start)
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := src.getUsers.Load(); n != 1 {
+		t.Errorf("%d GetUsers calls for 8 simultaneous first asks, want 1", n)
+	}
+	if l.Users() != l.Users() {
+		t.Error("Users() returned different loaders")
 	}
 }

@@ -22,14 +22,14 @@ func scheduleToChange(ctx context.Context, id string, expectedVersion int) (doma
 	if err != nil {
 		return domain.Schedule{}, err
 	}
-	s, err := l.Schedules.Load(ctx, id)()
+	s, err := l.Schedules().Load(ctx, id)()
 	if err != nil {
 		return domain.Schedule{}, err
 	}
 	if err := c.sameOrganisation(s.OrganisationID, "schedule", id); err != nil {
 		return domain.Schedule{}, err
 	}
-	owner, err := l.Users.Load(ctx, s.OwnerID)()
+	owner, err := l.Users().Load(ctx, s.OwnerID)()
 	if err != nil {
 		return domain.Schedule{}, err
 	}
@@ -62,7 +62,7 @@ func (r *Resolver) changeSchedule(ctx context.Context, id string, expectedVersio
 		return nil, fmt.Errorf("update schedule %s: %w", id, err)
 	}
 	if l, err := loaders.From(ctx); err == nil {
-		l.Schedules.Clear(ctx, id).Prime(ctx, id, next)
+		l.Schedules().Clear(ctx, id).Prime(ctx, id, next)
 	}
 	return &next, nil
 }
@@ -135,7 +135,7 @@ func agendaOf(ctx context.Context, userID string, date scalars.Date) ([]domain.A
 	if err != nil {
 		return nil, err
 	}
-	day, err := l.Days.Load(ctx, domain.OwnerDate{OwnerID: userID, Day: date.Day()})()
+	day, err := l.Days().Load(ctx, domain.OwnerDate{OwnerID: userID, Day: date.Day()})()
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +149,7 @@ func schedulesOf(ctx context.Context, ownerID string) ([]domain.Schedule, error)
 	if err != nil {
 		return nil, err
 	}
-	s, err := l.OwnerSchedules.Load(ctx, ownerID)()
+	s, err := l.OwnerSchedules().Load(ctx, ownerID)()
 	if s == nil && err == nil {
 		s = []domain.Schedule{}
 	}
@@ -167,7 +167,7 @@ func completionFor(ctx context.Context, taskID string, date scalars.Date) (domai
 	if err != nil {
 		return domain.Completion{}, err
 	}
-	ref, err := l.TaskRefs.Load(ctx, taskID)()
+	ref, err := l.TaskRefs().Load(ctx, taskID)()
 	if err != nil {
 		return domain.Completion{}, err
 	}
