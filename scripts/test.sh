@@ -47,10 +47,10 @@ awk '
     if (pkg ~ /store\/bolt$/)   extra = sprintf("  [contract suite on bolt: %d passed]", contract)
     if (pkg ~ /store\/dynamo$/) extra = sprintf("  [contract suite on DynamoDB Local: %d passed]", contract)
     if (pkg ~ /e2e$/)           extra = sprintf("  [end-to-end on bolt: %d passed, on DynamoDB Local: %d passed]", bolt, ddb)
-    printf "%-4s %-28s %5d passed %4d skipped%s\n", $1, pkg, pass, skip, extra
+    printf "%-4s %-40s %5d passed %4d skipped%s\n", $1, pkg, pass, skip, extra
     pass = skip = bolt = ddb = contract = 0
   }
-  /^\?[ \t]+github\.com\// { pkg = $2; sub(/^github\.com\/dayline\/dayline\/?/, "./", pkg); printf "%-4s %-28s (no tests)\n", "-", pkg }
+  /^\?[ \t]+github\.com\// { pkg = $2; sub(/^github\.com\/dayline\/dayline\/?/, "./", pkg); printf "%-4s %-40s (no tests)\n", "-", pkg }
 ' "$log"
 
 if [ "$status" -ne 0 ]; then
