@@ -140,7 +140,10 @@ func (t *Time) UnmarshalGQL(v any) error {
 // and are written in Go's extended form, which clients may reject.
 func MarshalDateTime(t time.Time) graphql.Marshaler {
 	return graphql.WriterFunc(func(w io.Writer) {
-		writeString(w, t.Format(time.RFC3339Nano))
+		// RFC 3339 text never needs JSON escaping: quote it in one buffer.
+		buf := make([]byte, 0, len(`"2006-01-02T15:04:05.999999999-07:00"`))
+		buf = append(t.AppendFormat(append(buf, '"'), time.RFC3339Nano), '"')
+		_, _ = w.Write(buf)
 	})
 }
 
