@@ -134,6 +134,9 @@ func TestMalformedRequests(t *testing.T) {
 		{"variables is an array", "application/json", `{"query":"{ me { id } }","variables":[1,2]}`, 400},
 		{"variables is a string", "application/json", `{"query":"{ me { id } }","variables":"{}"}`, 400},
 		{"invalid UTF-8", "application/json", "{\"query\":\"{ me { id } }\xff\xfe\"}", 400},
+		// Hundreds of invalid bytes in a long body: a decoder bug
+		// (goccy/go-json#609) once turned this into a panic.
+		{"long invalid UTF-8", "application/json", "{\"query\":\"{ me { id } " + strings.Repeat("\xff", 700) + "\"}", 400},
 		{"text/plain content type", "text/plain", `{"query":"{ me { id } }"}`, 0},
 		{"no content type", "", `{"query":"{ me { id } }"}`, 0},
 		{"form content type", "application/x-www-form-urlencoded", `query=%7B+me+%7B+id+%7D+%7D`, 0},

@@ -122,7 +122,10 @@ func (r fieldRule) allows(caller func() auth.Identity) bool {
 	return caller().InGroup(r.groups...)
 }
 
-// Middleware is the gqlgen field middleware (handler.AroundFields).
+// Middleware is the gqlgen field middleware (handler.AroundFields). It
+// runs on every field and must never wait (on a loader, say): lists whose
+// elements have no resolver are marshalled in order, one element after
+// another (see internal/listmarshal).
 func (fa *FieldAuthorizer) Middleware(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Field.Field == nil {

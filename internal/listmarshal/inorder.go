@@ -8,7 +8,11 @@
 // hand (an agenda item and its task) those goroutines buy nothing and cost
 // a goroutine, a stack growth and a scheduling round each: a fifth of the
 // CPU time of the watch's agenda query. `go generate` (see inorderlists)
-// points exactly those lists at InOrder.
+// points exactly those lists at InOrder: today agenda items, tasks,
+// weekdays and the introspection lists.
+//
+// This relies on field middleware (handler.AroundFields, which runs on
+// every field) never waiting on a loader.
 package listmarshal
 
 import (
@@ -21,13 +25,16 @@ import (
 // contract of graphql.MarshalSliceConcurrently, whose signature it shares:
 // each element gets its own FieldContext carrying its index (error paths
 // name the element), and a panic while marshalling an element is recorded
-// as that element's error and makes the whole list nil, unless
-// omitPanicHandler is set. workerLimit is ignored: there are no workers.
+// as an error at that element's path; every element is still marshalled
+// (so every error is reported) and the result is then nil, unless
+// omitPanicHandler is set and the panic goes on up. workerLimit is
+// ignored: there are no workers.
 func InOrder(ctx context.Context, length int, workerLimit int64, omitPanicHandler bool,
 	marshalElement func(ctx context.Context, i int) graphql.Marshaler,
 ) graphql.Array {
 	_ = workerLimit
 	ret := make(graphql.Array, length)
+	panicked := false
 	for i := range length {
 		elementCtx := graphql.WithFieldContext(ctx, &graphql.FieldContext{Index: &i})
 		if omitPanicHandler {
@@ -35,8 +42,11 @@ func InOrder(ctx context.Context, length int, workerLimit int64, omitPanicHandle
 			continue
 		}
 		if !marshalRecovering(elementCtx, ret, i, marshalElement) {
-			return nil
+			panicked = true
 		}
+	}
+	if panicked {
+		return nil
 	}
 	return ret
 }

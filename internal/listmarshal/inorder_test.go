@@ -45,12 +45,12 @@ func TestInOrder(t *testing.T) {
 		}
 	})
 
-	t.Run("a panic is the element's error and the list is null", func(t *testing.T) {
+	t.Run("a panic is the element's error and the result nil", func(t *testing.T) {
 		ctx := listContext()
 		calls := 0
-		got := listmarshal.InOrder(ctx, 3, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		got := listmarshal.InOrder(ctx, 4, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 			calls++
-			if i == 1 {
+			if i == 1 || i == 2 {
 				panic("boom")
 			}
 			return graphql.MarshalInt(i)
@@ -58,12 +58,12 @@ func TestInOrder(t *testing.T) {
 		if got != nil {
 			t.Errorf("got %v, want nil", got)
 		}
-		if calls != 2 {
-			t.Errorf("marshalled %d elements, want 2 (stop at the panic)", calls)
+		if calls != 4 {
+			t.Errorf("marshalled %d elements, want all 4 (as gqlgen does)", calls)
 		}
 		errs := graphql.GetErrors(ctx)
-		if len(errs) != 1 || errs[0].Path.String() != "agenda[1]" {
-			t.Fatalf("errors %v, want one at agenda[1]", errs)
+		if len(errs) != 2 || errs[0].Path.String() != "agenda[1]" || errs[1].Path.String() != "agenda[2]" {
+			t.Fatalf("errors %v, want one at agenda[1] and one at agenda[2]", errs)
 		}
 	})
 

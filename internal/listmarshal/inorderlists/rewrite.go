@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // listMarshalFunc matches gqlgen's marshal function for a list of a type:
@@ -24,13 +25,18 @@ type Result struct {
 }
 
 // Rewrite returns src, gqlgen's generated executor, with every list whose
-// elements reach no concurrent field (a resolver, or a model method taking
-// a context: what could wait on a loader) marshalled by listmarshal.InOrder
-// instead of graphql.MarshalSliceConcurrently. It follows calls between the
+// elements can never wait marshalled by listmarshal.InOrder instead of
+// graphql.MarshalSliceConcurrently. It follows calls between the
 // executor's methods, so a list of agenda items whose task has no resolver
 // is rewritten and a list of users (whose agenda is a resolver) is not.
-// It returns an error if src does not parse or holds no executor methods
-// (gqlgen's output has changed shape and this tool must follow).
+// A list stays concurrent if anything its elements reach could wait: a
+// concurrent field (a resolver, or a model method taking a context), a
+// resolver or runtime directive call, or a call this analysis cannot
+// follow. Field middleware (handler.AroundFields) runs on every field and
+// is invisible here: it must never wait on a loader.
+// Rewrite returns an error if src does not parse, holds no executor
+// methods (gqlgen's output has changed shape and this tool must follow),
+// or already marshals in order a list whose elements may wait.
 func Rewrite(src []byte, importPath string) ([]byte, Result, error) {
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, "generated.go", src, parser.ParseComments)
@@ -44,10 +50,16 @@ func Rewrite(src []byte, importPath string) ([]byte, Result, error) {
 	var res Result
 	for _, name := range slices.Sorted(mapKeys(methods)) {
 		m := methods[name]
-		if !listMarshalFunc.MatchString(name) || len(m.sliceCalls) == 0 {
+		if !listMarshalFunc.MatchString(name) {
 			continue
 		}
-		if reachesConcurrentField(name, methods) {
+		if m.inOrder && mayWait(name, methods) {
+			return nil, Result{}, fmt.Errorf("%s marshals its list in order, but its elements may wait: regenerate from gqlgen's output", name)
+		}
+		if len(m.sliceCalls) == 0 {
+			continue
+		}
+		if mayWait(name, methods) {
 			res.Concurrent = append(res.Concurrent, name)
 			continue
 		}
@@ -73,8 +85,16 @@ func Rewrite(src []byte, importPath string) ([]byte, Result, error) {
 // method is what Rewrite needs of one executor method.
 type method struct {
 	callees    []string        // executor methods it calls
-	concurrent bool            // it resolves a field concurrently
+	mayWait    bool            // it resolves a field concurrently, or calls what could wait
 	sliceCalls []*ast.CallExpr // its graphql.MarshalSliceConcurrently calls
+	inOrder    bool            // it already calls listmarshal.InOrder
+}
+
+// embeddedCalls are the executor calls that are not generated methods but
+// come from gqlgen's embedded execution context; none of them waits.
+var embeddedCalls = map[string]bool{
+	"Error": true, "Recover": true, "ProcessDeferredGroup": true,
+	"IntrospectSchema": true, "IntrospectType": true,
 }
 
 // executorMethods indexes the methods on *executionContext by name.
@@ -102,11 +122,30 @@ func executorMethods(file *ast.File) map[string]*method {
 			x, _ := sel.X.(*ast.Ident)
 			switch {
 			case sel.Sel.Name == "Concurrently": // FieldSet.Concurrently: a concurrent field
-				m.concurrent = true
+				m.mayWait = true
 			case x != nil && x.Name == "graphql" && sel.Sel.Name == "MarshalSliceConcurrently":
 				m.sliceCalls = append(m.sliceCalls, call)
+			case x != nil && x.Name == "listmarshal" && sel.Sel.Name == "InOrder":
+				m.inOrder = true
+			case x != nil && x.Name == "graphql" && strings.HasPrefix(sel.Sel.Name, "ResolveField"):
+				// ResolveField(ctx, oc, field, init, resolver, middlewareChain, ...):
+				// a middleware chain runs runtime directives.
+				if len(call.Args) < 6 || !isNil(call.Args[5]) {
+					m.mayWait = true
+				}
 			case x != nil && recv != "" && x.Name == recv:
 				m.callees = append(m.callees, sel.Sel.Name)
+			}
+			return true
+		})
+		ast.Inspect(fn.Body, func(n ast.Node) bool {
+			// ec.Resolvers (a resolver call) or ec.Directives (a runtime
+			// directive) anywhere in the method.
+			if sel, ok := n.(*ast.SelectorExpr); ok {
+				if x, ok := sel.X.(*ast.Ident); ok && recv != "" && x.Name == recv &&
+					(sel.Sel.Name == "Resolvers" || sel.Sel.Name == "Directives") {
+					m.mayWait = true
+				}
 			}
 			return true
 		})
@@ -125,18 +164,30 @@ func isExecutor(t ast.Expr) bool {
 	return ok && id.Name == "executionContext"
 }
 
-// reachesConcurrentField reports whether start, or any executor method it
-// calls directly or indirectly, resolves a field concurrently.
-func reachesConcurrentField(start string, methods map[string]*method) bool {
+// isNil reports whether e is the identifier nil.
+func isNil(e ast.Expr) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == "nil"
+}
+
+// mayWait reports whether start, or any executor method it calls directly
+// or indirectly, could wait: a concurrent field, a resolver or directive
+// call, or a call to an executor method this file does not define (and
+// that is not one of embeddedCalls).
+func mayWait(start string, methods map[string]*method) bool {
 	seen := map[string]bool{start: true}
 	queue := []string{start}
 	for len(queue) > 0 {
-		m := methods[queue[0]]
+		name := queue[0]
 		queue = queue[1:]
+		m := methods[name]
 		if m == nil {
-			continue
+			if embeddedCalls[name] {
+				continue
+			}
+			return true // cannot follow it: assume it waits
 		}
-		if m.concurrent {
+		if m.mayWait {
 			return true
 		}
 		for _, c := range m.callees {

@@ -90,6 +90,80 @@ func TestRewrite(t *testing.T) {
 	}
 }
 
+// TestRewriteKeepsWhatMayWaitConcurrent: a list stays concurrent when its
+// elements reach a resolver, a runtime directive, or a call the analysis
+// cannot follow.
+func TestRewriteKeepsWhatMayWaitConcurrent(t *testing.T) {
+	for name, element := range map[string]string{
+		"resolver":          `_, _ = ec.Resolvers.Item().Name(ctx)`,
+		"runtime directive": `_ = ec.Directives`,
+		"middleware chain":  `return graphql.ResolveField(ctx, nil, nil, nil, nil, func() {}, nil, false, false)`,
+		"unknown call":      `ec.somethingElsewhere(ctx)`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			src := `package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+)
+
+type executionContext struct{}
+
+func (ec *executionContext) _Item(ctx context.Context) graphql.Marshaler {
+	` + element + `
+	return nil
+}
+
+func (ec *executionContext) marshalNItem2ᚕItemᚄ(ctx context.Context, v []int) graphql.Marshaler {
+	return graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		return ec._Item(ctx)
+	})
+}
+`
+			out, res, err := Rewrite([]byte(src), "example.com/listmarshal")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.InOrder) != 0 || strings.Contains(string(out), "InOrder") {
+				t.Errorf("rewritten although its elements may wait: %v", res.InOrder)
+			}
+		})
+	}
+}
+
+// TestRewriteRefusesInOrderListThatMayWait: a list already marshalled in
+// order whose elements may wait (a hand edit, or a resolver added without
+// regenerating from gqlgen's output) is an error, not silently kept.
+func TestRewriteRefusesInOrderListThatMayWait(t *testing.T) {
+	src := `package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+	"example.com/listmarshal"
+)
+
+type executionContext struct{}
+
+func (ec *executionContext) _User(ctx context.Context, out *graphql.FieldSet) graphql.Marshaler {
+	out.Concurrently(0, func(ctx context.Context) graphql.Marshaler { return nil })
+	return out
+}
+
+func (ec *executionContext) marshalNUser2ᚕUserᚄ(ctx context.Context, v []int) graphql.Marshaler {
+	return listmarshal.InOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		return ec._User(ctx, nil)
+	})
+}
+`
+	if _, _, err := Rewrite([]byte(src), "example.com/listmarshal"); err == nil {
+		t.Error("no error for an in-order list of users")
+	}
+}
+
 func TestRewriteRefusesOtherSource(t *testing.T) {
 	for name, src := range map[string]string{
 		"not Go":        "this is not Go",
