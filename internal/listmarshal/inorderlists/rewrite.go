@@ -8,6 +8,7 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -48,7 +49,7 @@ func Rewrite(src []byte, importPath string) ([]byte, Result, error) {
 		return nil, Result{}, errors.New("no executionContext methods found: has gqlgen's output changed?")
 	}
 	var res Result
-	for _, name := range slices.Sorted(mapKeys(methods)) {
+	for _, name := range slices.Sorted(maps.Keys(methods)) {
 		m := methods[name]
 		if !listMarshalFunc.MatchString(name) {
 			continue
@@ -218,14 +219,4 @@ func addImport(file *ast.File, path string) {
 	}
 	file.Decls = append([]ast.Decl{&ast.GenDecl{Tok: token.IMPORT, Specs: []ast.Spec{spec}}}, file.Decls...)
 	file.Imports = append(file.Imports, spec)
-}
-
-func mapKeys[V any](m map[string]V) func(yield func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
