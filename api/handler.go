@@ -95,7 +95,7 @@ func New(cfg Config) *Handler {
 	}
 	srv.Use(newShapeLimit(cfg.MaxDepth))
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
-	srv.AroundFields(authorizer.Middleware)
+	srv.Use(authorizer)
 	// Mutation fields run one after another and each may change what the
 	// next reads: each gets fresh loaders, so none reads a cached value an
 	// earlier field of the same document made stale.

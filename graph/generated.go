@@ -6,8 +6,8 @@ import (
 	"bytes"
 	"context"
 	"embed"
-	"errors"
 	"fmt"
+	"github.com/dayline/dayline/internal/fastexec"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -1998,7 +1998,7 @@ func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArg
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _AgendaItem_task(ctx context.Context, field graphql.CollectedField, obj *domain.AgendaItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2030,7 +2030,7 @@ func (ec *executionContext) fieldContext_AgendaItem_task(_ context.Context, fiel
 }
 
 func (ec *executionContext) _AgendaItem_scheduleId(ctx context.Context, field graphql.CollectedField, obj *domain.AgendaItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2049,11 +2049,11 @@ func (ec *executionContext) _AgendaItem_scheduleId(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_AgendaItem_scheduleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AgendaItem", field, false, false, errors.New("field of type ID does not have child fields"))
+	return fastexec.ScalarFieldContext("AgendaItem", field, false, false, noChildren0)
 }
 
 func (ec *executionContext) _AgendaItem_scheduleTitle(ctx context.Context, field graphql.CollectedField, obj *domain.AgendaItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2072,11 +2072,11 @@ func (ec *executionContext) _AgendaItem_scheduleTitle(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_AgendaItem_scheduleTitle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AgendaItem", field, false, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("AgendaItem", field, false, false, noChildren1)
 }
 
 func (ec *executionContext) _AgendaItem_date(ctx context.Context, field graphql.CollectedField, obj *domain.AgendaItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2095,11 +2095,11 @@ func (ec *executionContext) _AgendaItem_date(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_AgendaItem_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AgendaItem", field, false, false, errors.New("field of type AWSDate does not have child fields"))
+	return fastexec.ScalarFieldContext("AgendaItem", field, false, false, noChildren2)
 }
 
 func (ec *executionContext) _AgendaItem_startsAt(ctx context.Context, field graphql.CollectedField, obj *domain.AgendaItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2118,11 +2118,11 @@ func (ec *executionContext) _AgendaItem_startsAt(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_AgendaItem_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AgendaItem", field, false, false, errors.New("field of type AWSDateTime does not have child fields"))
+	return fastexec.ScalarFieldContext("AgendaItem", field, false, false, noChildren3)
 }
 
 func (ec *executionContext) _AgendaItem_endsAt(ctx context.Context, field graphql.CollectedField, obj *domain.AgendaItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2141,11 +2141,11 @@ func (ec *executionContext) _AgendaItem_endsAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_AgendaItem_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AgendaItem", field, false, false, errors.New("field of type AWSDateTime does not have child fields"))
+	return fastexec.ScalarFieldContext("AgendaItem", field, false, false, noChildren3)
 }
 
 func (ec *executionContext) _AgendaItem_completed(ctx context.Context, field graphql.CollectedField, obj *domain.AgendaItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2164,11 +2164,11 @@ func (ec *executionContext) _AgendaItem_completed(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_AgendaItem_completed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AgendaItem", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return fastexec.ScalarFieldContext("AgendaItem", field, false, false, noChildren4)
 }
 
 func (ec *executionContext) _AgendaItem_completedAt(ctx context.Context, field graphql.CollectedField, obj *domain.AgendaItem) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2187,11 +2187,11 @@ func (ec *executionContext) _AgendaItem_completedAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_AgendaItem_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AgendaItem", field, false, false, errors.New("field of type AWSDateTime does not have child fields"))
+	return fastexec.ScalarFieldContext("AgendaItem", field, false, false, noChildren3)
 }
 
 func (ec *executionContext) _Completion_ownerId(ctx context.Context, field graphql.CollectedField, obj *domain.Completion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2210,11 +2210,11 @@ func (ec *executionContext) _Completion_ownerId(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Completion_ownerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Completion", field, false, false, errors.New("field of type ID does not have child fields"))
+	return fastexec.ScalarFieldContext("Completion", field, false, false, noChildren0)
 }
 
 func (ec *executionContext) _Completion_organisationId(ctx context.Context, field graphql.CollectedField, obj *domain.Completion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2233,11 +2233,11 @@ func (ec *executionContext) _Completion_organisationId(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Completion_organisationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Completion", field, false, false, errors.New("field of type ID does not have child fields"))
+	return fastexec.ScalarFieldContext("Completion", field, false, false, noChildren0)
 }
 
 func (ec *executionContext) _Completion_scheduleId(ctx context.Context, field graphql.CollectedField, obj *domain.Completion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2256,11 +2256,11 @@ func (ec *executionContext) _Completion_scheduleId(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Completion_scheduleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Completion", field, false, false, errors.New("field of type ID does not have child fields"))
+	return fastexec.ScalarFieldContext("Completion", field, false, false, noChildren0)
 }
 
 func (ec *executionContext) _Completion_taskId(ctx context.Context, field graphql.CollectedField, obj *domain.Completion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2279,11 +2279,11 @@ func (ec *executionContext) _Completion_taskId(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Completion_taskId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Completion", field, false, false, errors.New("field of type ID does not have child fields"))
+	return fastexec.ScalarFieldContext("Completion", field, false, false, noChildren0)
 }
 
 func (ec *executionContext) _Completion_date(ctx context.Context, field graphql.CollectedField, obj *domain.Completion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2302,11 +2302,11 @@ func (ec *executionContext) _Completion_date(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Completion_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Completion", field, false, false, errors.New("field of type AWSDate does not have child fields"))
+	return fastexec.ScalarFieldContext("Completion", field, false, false, noChildren2)
 }
 
 func (ec *executionContext) _Completion_completed(ctx context.Context, field graphql.CollectedField, obj *domain.Completion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2325,11 +2325,11 @@ func (ec *executionContext) _Completion_completed(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Completion_completed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Completion", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return fastexec.ScalarFieldContext("Completion", field, false, false, noChildren4)
 }
 
 func (ec *executionContext) _Completion_completedAt(ctx context.Context, field graphql.CollectedField, obj *domain.Completion) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2348,11 +2348,11 @@ func (ec *executionContext) _Completion_completedAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Completion_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Completion", field, false, false, errors.New("field of type AWSDateTime does not have child fields"))
+	return fastexec.ScalarFieldContext("Completion", field, false, false, noChildren3)
 }
 
 func (ec *executionContext) _Mutation_createOrganisation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2396,7 +2396,7 @@ func (ec *executionContext) fieldContext_Mutation_createOrganisation(ctx context
 }
 
 func (ec *executionContext) _Mutation_addUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2440,7 +2440,7 @@ func (ec *executionContext) fieldContext_Mutation_addUser(ctx context.Context, f
 }
 
 func (ec *executionContext) _Mutation_updateUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2484,7 +2484,7 @@ func (ec *executionContext) fieldContext_Mutation_updateUser(ctx context.Context
 }
 
 func (ec *executionContext) _Mutation_removeUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2528,7 +2528,7 @@ func (ec *executionContext) fieldContext_Mutation_removeUser(ctx context.Context
 }
 
 func (ec *executionContext) _Mutation_createSchedule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2572,7 +2572,7 @@ func (ec *executionContext) fieldContext_Mutation_createSchedule(ctx context.Con
 }
 
 func (ec *executionContext) _Mutation_updateSchedule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2616,7 +2616,7 @@ func (ec *executionContext) fieldContext_Mutation_updateSchedule(ctx context.Con
 }
 
 func (ec *executionContext) _Mutation_deleteSchedule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2660,7 +2660,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteSchedule(ctx context.Con
 }
 
 func (ec *executionContext) _Mutation_addTask(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2704,7 +2704,7 @@ func (ec *executionContext) fieldContext_Mutation_addTask(ctx context.Context, f
 }
 
 func (ec *executionContext) _Mutation_updateTask(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2748,7 +2748,7 @@ func (ec *executionContext) fieldContext_Mutation_updateTask(ctx context.Context
 }
 
 func (ec *executionContext) _Mutation_removeTask(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2792,7 +2792,7 @@ func (ec *executionContext) fieldContext_Mutation_removeTask(ctx context.Context
 }
 
 func (ec *executionContext) _Mutation_reorderTasks(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2836,7 +2836,7 @@ func (ec *executionContext) fieldContext_Mutation_reorderTasks(ctx context.Conte
 }
 
 func (ec *executionContext) _Mutation_completeTask(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2880,7 +2880,7 @@ func (ec *executionContext) fieldContext_Mutation_completeTask(ctx context.Conte
 }
 
 func (ec *executionContext) _Mutation_uncompleteTask(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2924,7 +2924,7 @@ func (ec *executionContext) fieldContext_Mutation_uncompleteTask(ctx context.Con
 }
 
 func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.CollectedField, obj *domain.Organisation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2943,11 +2943,11 @@ func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Organisation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organisation", field, false, false, errors.New("field of type ID does not have child fields"))
+	return fastexec.ScalarFieldContext("Organisation", field, false, false, noChildren0)
 }
 
 func (ec *executionContext) _Organisation_name(ctx context.Context, field graphql.CollectedField, obj *domain.Organisation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2966,11 +2966,11 @@ func (ec *executionContext) _Organisation_name(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Organisation_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organisation", field, false, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("Organisation", field, false, false, noChildren1)
 }
 
 func (ec *executionContext) _Organisation_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.Organisation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2989,11 +2989,11 @@ func (ec *executionContext) _Organisation_createdAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Organisation_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organisation", field, false, false, errors.New("field of type AWSDateTime does not have child fields"))
+	return fastexec.ScalarFieldContext("Organisation", field, false, false, noChildren3)
 }
 
 func (ec *executionContext) _Organisation_members(ctx context.Context, field graphql.CollectedField, obj *domain.Organisation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3037,7 +3037,7 @@ func (ec *executionContext) fieldContext_Organisation_members(ctx context.Contex
 }
 
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3069,7 +3069,7 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Query_organisation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3113,7 +3113,7 @@ func (ec *executionContext) fieldContext_Query_organisation(ctx context.Context,
 }
 
 func (ec *executionContext) _Query_user(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3157,7 +3157,7 @@ func (ec *executionContext) fieldContext_Query_user(ctx context.Context, field g
 }
 
 func (ec *executionContext) _Query_schedule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3201,7 +3201,7 @@ func (ec *executionContext) fieldContext_Query_schedule(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Query_listMembers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3245,7 +3245,7 @@ func (ec *executionContext) fieldContext_Query_listMembers(ctx context.Context, 
 }
 
 func (ec *executionContext) _Query_listSchedules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3289,7 +3289,7 @@ func (ec *executionContext) fieldContext_Query_listSchedules(ctx context.Context
 }
 
 func (ec *executionContext) _Query_agenda(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3333,7 +3333,7 @@ func (ec *executionContext) fieldContext_Query_agenda(ctx context.Context, field
 }
 
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3377,7 +3377,7 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 }
 
 func (ec *executionContext) _Query___schema(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3409,7 +3409,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _Schedule_id(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3428,11 +3428,11 @@ func (ec *executionContext) _Schedule_id(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Schedule", field, false, false, errors.New("field of type ID does not have child fields"))
+	return fastexec.ScalarFieldContext("Schedule", field, false, false, noChildren0)
 }
 
 func (ec *executionContext) _Schedule_organisationId(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3451,11 +3451,11 @@ func (ec *executionContext) _Schedule_organisationId(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_organisationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Schedule", field, false, false, errors.New("field of type ID does not have child fields"))
+	return fastexec.ScalarFieldContext("Schedule", field, false, false, noChildren0)
 }
 
 func (ec *executionContext) _Schedule_ownerId(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3474,11 +3474,11 @@ func (ec *executionContext) _Schedule_ownerId(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_ownerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Schedule", field, false, false, errors.New("field of type ID does not have child fields"))
+	return fastexec.ScalarFieldContext("Schedule", field, false, false, noChildren0)
 }
 
 func (ec *executionContext) _Schedule_owner(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3510,7 +3510,7 @@ func (ec *executionContext) fieldContext_Schedule_owner(_ context.Context, field
 }
 
 func (ec *executionContext) _Schedule_title(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3529,11 +3529,11 @@ func (ec *executionContext) _Schedule_title(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Schedule", field, false, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("Schedule", field, false, false, noChildren1)
 }
 
 func (ec *executionContext) _Schedule_timezone(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3552,11 +3552,11 @@ func (ec *executionContext) _Schedule_timezone(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_timezone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Schedule", field, false, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("Schedule", field, false, false, noChildren1)
 }
 
 func (ec *executionContext) _Schedule_days(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3575,11 +3575,11 @@ func (ec *executionContext) _Schedule_days(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Schedule", field, false, false, errors.New("field of type Weekday does not have child fields"))
+	return fastexec.ScalarFieldContext("Schedule", field, false, false, noChildren5)
 }
 
 func (ec *executionContext) _Schedule_date(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3598,11 +3598,11 @@ func (ec *executionContext) _Schedule_date(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Schedule", field, false, false, errors.New("field of type AWSDate does not have child fields"))
+	return fastexec.ScalarFieldContext("Schedule", field, false, false, noChildren2)
 }
 
 func (ec *executionContext) _Schedule_active(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3621,11 +3621,11 @@ func (ec *executionContext) _Schedule_active(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Schedule", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return fastexec.ScalarFieldContext("Schedule", field, false, false, noChildren4)
 }
 
 func (ec *executionContext) _Schedule_tasks(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3657,7 +3657,7 @@ func (ec *executionContext) fieldContext_Schedule_tasks(_ context.Context, field
 }
 
 func (ec *executionContext) _Schedule_version(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3676,11 +3676,11 @@ func (ec *executionContext) _Schedule_version(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Schedule", field, false, false, errors.New("field of type Int does not have child fields"))
+	return fastexec.ScalarFieldContext("Schedule", field, false, false, noChildren6)
 }
 
 func (ec *executionContext) _Schedule_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3699,11 +3699,11 @@ func (ec *executionContext) _Schedule_createdAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Schedule", field, false, false, errors.New("field of type AWSDateTime does not have child fields"))
+	return fastexec.ScalarFieldContext("Schedule", field, false, false, noChildren3)
 }
 
 func (ec *executionContext) _Schedule_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3722,11 +3722,11 @@ func (ec *executionContext) _Schedule_updatedAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Schedule", field, false, false, errors.New("field of type AWSDateTime does not have child fields"))
+	return fastexec.ScalarFieldContext("Schedule", field, false, false, noChildren3)
 }
 
 func (ec *executionContext) _ScheduleConnection_items(ctx context.Context, field graphql.CollectedField, obj *model.ScheduleConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3758,7 +3758,7 @@ func (ec *executionContext) fieldContext_ScheduleConnection_items(_ context.Cont
 }
 
 func (ec *executionContext) _ScheduleConnection_nextToken(ctx context.Context, field graphql.CollectedField, obj *model.ScheduleConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3777,7 +3777,7 @@ func (ec *executionContext) _ScheduleConnection_nextToken(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_ScheduleConnection_nextToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ScheduleConnection", field, false, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("ScheduleConnection", field, false, false, noChildren1)
 }
 
 func (ec *executionContext) _Subscription_onScheduleChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -3869,7 +3869,7 @@ func (ec *executionContext) fieldContext_Subscription_onTaskCompleted(ctx contex
 }
 
 func (ec *executionContext) _Task_id(ctx context.Context, field graphql.CollectedField, obj *domain.Task) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3888,11 +3888,11 @@ func (ec *executionContext) _Task_id(ctx context.Context, field graphql.Collecte
 	)
 }
 func (ec *executionContext) fieldContext_Task_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Task", field, false, false, errors.New("field of type ID does not have child fields"))
+	return fastexec.ScalarFieldContext("Task", field, false, false, noChildren0)
 }
 
 func (ec *executionContext) _Task_scheduleId(ctx context.Context, field graphql.CollectedField, obj *domain.Task) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3911,11 +3911,11 @@ func (ec *executionContext) _Task_scheduleId(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Task_scheduleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Task", field, false, false, errors.New("field of type ID does not have child fields"))
+	return fastexec.ScalarFieldContext("Task", field, false, false, noChildren0)
 }
 
 func (ec *executionContext) _Task_title(ctx context.Context, field graphql.CollectedField, obj *domain.Task) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3934,11 +3934,11 @@ func (ec *executionContext) _Task_title(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Task_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Task", field, false, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("Task", field, false, false, noChildren1)
 }
 
 func (ec *executionContext) _Task_notes(ctx context.Context, field graphql.CollectedField, obj *domain.Task) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3957,11 +3957,11 @@ func (ec *executionContext) _Task_notes(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Task_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Task", field, false, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("Task", field, false, false, noChildren1)
 }
 
 func (ec *executionContext) _Task_icon(ctx context.Context, field graphql.CollectedField, obj *domain.Task) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3980,11 +3980,11 @@ func (ec *executionContext) _Task_icon(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Task_icon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Task", field, false, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("Task", field, false, false, noChildren1)
 }
 
 func (ec *executionContext) _Task_startTime(ctx context.Context, field graphql.CollectedField, obj *domain.Task) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4003,11 +4003,11 @@ func (ec *executionContext) _Task_startTime(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Task_startTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Task", field, false, false, errors.New("field of type AWSTime does not have child fields"))
+	return fastexec.ScalarFieldContext("Task", field, false, false, noChildren7)
 }
 
 func (ec *executionContext) _Task_durationMinutes(ctx context.Context, field graphql.CollectedField, obj *domain.Task) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4026,11 +4026,11 @@ func (ec *executionContext) _Task_durationMinutes(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Task_durationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Task", field, false, false, errors.New("field of type Int does not have child fields"))
+	return fastexec.ScalarFieldContext("Task", field, false, false, noChildren6)
 }
 
 func (ec *executionContext) _Task_reminderMinutesBefore(ctx context.Context, field graphql.CollectedField, obj *domain.Task) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4049,11 +4049,11 @@ func (ec *executionContext) _Task_reminderMinutesBefore(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Task_reminderMinutesBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Task", field, false, false, errors.New("field of type Int does not have child fields"))
+	return fastexec.ScalarFieldContext("Task", field, false, false, noChildren6)
 }
 
 func (ec *executionContext) _Task_position(ctx context.Context, field graphql.CollectedField, obj *domain.Task) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4072,11 +4072,11 @@ func (ec *executionContext) _Task_position(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Task_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Task", field, false, false, errors.New("field of type Int does not have child fields"))
+	return fastexec.ScalarFieldContext("Task", field, false, false, noChildren6)
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4095,11 +4095,11 @@ func (ec *executionContext) _User_id(ctx context.Context, field graphql.Collecte
 	)
 }
 func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, errors.New("field of type ID does not have child fields"))
+	return fastexec.ScalarFieldContext("User", field, false, false, noChildren0)
 }
 
 func (ec *executionContext) _User_organisationId(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4118,11 +4118,11 @@ func (ec *executionContext) _User_organisationId(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_User_organisationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, errors.New("field of type ID does not have child fields"))
+	return fastexec.ScalarFieldContext("User", field, false, false, noChildren0)
 }
 
 func (ec *executionContext) _User_organisation(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4154,7 +4154,7 @@ func (ec *executionContext) fieldContext_User_organisation(_ context.Context, fi
 }
 
 func (ec *executionContext) _User_name(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4173,11 +4173,11 @@ func (ec *executionContext) _User_name(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_User_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("User", field, false, false, noChildren1)
 }
 
 func (ec *executionContext) _User_email(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4196,11 +4196,11 @@ func (ec *executionContext) _User_email(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_User_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, errors.New("field of type AWSEmail does not have child fields"))
+	return fastexec.ScalarFieldContext("User", field, false, false, noChildren8)
 }
 
 func (ec *executionContext) _User_phone(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4219,11 +4219,11 @@ func (ec *executionContext) _User_phone(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_User_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, errors.New("field of type AWSPhone does not have child fields"))
+	return fastexec.ScalarFieldContext("User", field, false, false, noChildren9)
 }
 
 func (ec *executionContext) _User_role(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4242,11 +4242,11 @@ func (ec *executionContext) _User_role(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_User_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, errors.New("field of type Role does not have child fields"))
+	return fastexec.ScalarFieldContext("User", field, false, false, noChildren10)
 }
 
 func (ec *executionContext) _User_version(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4265,11 +4265,11 @@ func (ec *executionContext) _User_version(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_User_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, errors.New("field of type Int does not have child fields"))
+	return fastexec.ScalarFieldContext("User", field, false, false, noChildren6)
 }
 
 func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4288,11 +4288,11 @@ func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_User_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, errors.New("field of type AWSDateTime does not have child fields"))
+	return fastexec.ScalarFieldContext("User", field, false, false, noChildren3)
 }
 
 func (ec *executionContext) _User_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4311,11 +4311,11 @@ func (ec *executionContext) _User_updatedAt(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_User_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, errors.New("field of type AWSDateTime does not have child fields"))
+	return fastexec.ScalarFieldContext("User", field, false, false, noChildren3)
 }
 
 func (ec *executionContext) _User_schedules(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4347,7 +4347,7 @@ func (ec *executionContext) fieldContext_User_schedules(_ context.Context, field
 }
 
 func (ec *executionContext) _User_agenda(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4391,7 +4391,7 @@ func (ec *executionContext) fieldContext_User_agenda(ctx context.Context, field 
 }
 
 func (ec *executionContext) _UserConnection_items(ctx context.Context, field graphql.CollectedField, obj *model.UserConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4423,7 +4423,7 @@ func (ec *executionContext) fieldContext_UserConnection_items(_ context.Context,
 }
 
 func (ec *executionContext) _UserConnection_nextToken(ctx context.Context, field graphql.CollectedField, obj *model.UserConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4442,11 +4442,11 @@ func (ec *executionContext) _UserConnection_nextToken(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_UserConnection_nextToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UserConnection", field, false, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("UserConnection", field, false, false, noChildren1)
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4465,11 +4465,11 @@ func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext___Directive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("__Directive", field, false, false, noChildren1)
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4488,11 +4488,11 @@ func (ec *executionContext) ___Directive_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext___Directive_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, true, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("__Directive", field, true, false, noChildren1)
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4511,11 +4511,11 @@ func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return fastexec.ScalarFieldContext("__Directive", field, false, false, noChildren4)
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4534,11 +4534,11 @@ func (ec *executionContext) ___Directive_locations(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext___Directive_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type __DirectiveLocation does not have child fields"))
+	return fastexec.ScalarFieldContext("__Directive", field, false, false, noChildren11)
 }
 
 func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4581,7 +4581,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4600,11 +4600,11 @@ func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("__EnumValue", field, false, false, noChildren1)
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4623,11 +4623,11 @@ func (ec *executionContext) ___EnumValue_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("__EnumValue", field, true, false, noChildren1)
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4646,11 +4646,11 @@ func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return fastexec.ScalarFieldContext("__EnumValue", field, true, false, noChildren4)
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4669,11 +4669,11 @@ func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("__EnumValue", field, true, false, noChildren1)
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4692,11 +4692,11 @@ func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext___Field_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, false, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("__Field", field, false, false, noChildren1)
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4715,11 +4715,11 @@ func (ec *executionContext) ___Field_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext___Field_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("__Field", field, true, false, noChildren1)
 }
 
 func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4762,7 +4762,7 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 }
 
 func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4794,7 +4794,7 @@ func (ec *executionContext) fieldContext___Field_type(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4813,11 +4813,11 @@ func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return fastexec.ScalarFieldContext("__Field", field, true, false, noChildren4)
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4836,11 +4836,11 @@ func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("__Field", field, true, false, noChildren1)
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4859,11 +4859,11 @@ func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("__InputValue", field, false, false, noChildren1)
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4882,11 +4882,11 @@ func (ec *executionContext) ___InputValue_description(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("__InputValue", field, true, false, noChildren1)
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4918,7 +4918,7 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4937,11 +4937,11 @@ func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("__InputValue", field, false, false, noChildren1)
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4960,11 +4960,11 @@ func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return fastexec.ScalarFieldContext("__InputValue", field, true, false, noChildren4)
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4983,11 +4983,11 @@ func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("__InputValue", field, true, false, noChildren1)
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5006,11 +5006,11 @@ func (ec *executionContext) ___Schema_description(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext___Schema_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Schema", field, true, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("__Schema", field, true, false, noChildren1)
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5042,7 +5042,7 @@ func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field
 }
 
 func (ec *executionContext) ___Schema_queryType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5074,7 +5074,7 @@ func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, f
 }
 
 func (ec *executionContext) ___Schema_mutationType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5106,7 +5106,7 @@ func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context
 }
 
 func (ec *executionContext) ___Schema_subscriptionType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5138,7 +5138,7 @@ func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Con
 }
 
 func (ec *executionContext) ___Schema_directives(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5170,7 +5170,7 @@ func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, 
 }
 
 func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5189,11 +5189,11 @@ func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type __TypeKind does not have child fields"))
+	return fastexec.ScalarFieldContext("__Type", field, true, false, noChildren12)
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5212,11 +5212,11 @@ func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext___Type_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("__Type", field, true, false, noChildren1)
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5235,11 +5235,11 @@ func (ec *executionContext) ___Type_description(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext___Type_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("__Type", field, true, false, noChildren1)
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5258,11 +5258,11 @@ func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
+	return fastexec.ScalarFieldContext("__Type", field, true, false, noChildren1)
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5306,7 +5306,7 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 }
 
 func (ec *executionContext) ___Type_interfaces(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5338,7 +5338,7 @@ func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, fi
 }
 
 func (ec *executionContext) ___Type_possibleTypes(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5370,7 +5370,7 @@ func (ec *executionContext) fieldContext___Type_possibleTypes(_ context.Context,
 }
 
 func (ec *executionContext) ___Type_enumValues(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5414,7 +5414,7 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 }
 
 func (ec *executionContext) ___Type_inputFields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5446,7 +5446,7 @@ func (ec *executionContext) fieldContext___Type_inputFields(_ context.Context, f
 }
 
 func (ec *executionContext) ___Type_ofType(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5478,7 +5478,7 @@ func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field 
 }
 
 func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
+	return fastexec.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5497,7 +5497,7 @@ func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return fastexec.ScalarFieldContext("__Type", field, true, false, noChildren4)
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -6137,16 +6137,18 @@ func (ec *executionContext) _AgendaItem(ctx context.Context, sel ast.SelectionSe
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+	if len(deferLabelToView) > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
 
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Defers:   deferLabelToView,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: deferredFieldSet,
+			Context:  ctx,
+		})
+	}
 
-	return out
+	return fastexec.Object(fields, out.Values)
 }
 
 var completionImplementors = []string{"Completion"}
@@ -6205,16 +6207,18 @@ func (ec *executionContext) _Completion(ctx context.Context, sel ast.SelectionSe
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+	if len(deferLabelToView) > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
 
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Defers:   deferLabelToView,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: deferredFieldSet,
+			Context:  ctx,
+		})
+	}
 
-	return out
+	return fastexec.Object(fields, out.Values)
 }
 
 var mutationImplementors = []string{"Mutation"}
@@ -6337,16 +6341,18 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+	if len(deferLabelToView) > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
 
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Defers:   deferLabelToView,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: deferredFieldSet,
+			Context:  ctx,
+		})
+	}
 
-	return out
+	return fastexec.Object(fields, out.Values)
 }
 
 var organisationImplementors = []string{"Organisation"}
@@ -6423,16 +6429,18 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+	if len(deferLabelToView) > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
 
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Defers:   deferLabelToView,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: deferredFieldSet,
+			Context:  ctx,
+		})
+	}
 
-	return out
+	return fastexec.Object(fields, out.Values)
 }
 
 var queryImplementors = []string{"Query"}
@@ -6632,16 +6640,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+	if len(deferLabelToView) > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
 
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Defers:   deferLabelToView,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: deferredFieldSet,
+			Context:  ctx,
+		})
+	}
 
-	return out
+	return fastexec.Object(fields, out.Values)
 }
 
 var scheduleImplementors = []string{"Schedule"}
@@ -6763,16 +6773,18 @@ func (ec *executionContext) _Schedule(ctx context.Context, sel ast.SelectionSet,
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+	if len(deferLabelToView) > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
 
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Defers:   deferLabelToView,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: deferredFieldSet,
+			Context:  ctx,
+		})
+	}
 
-	return out
+	return fastexec.Object(fields, out.Values)
 }
 
 var scheduleConnectionImplementors = []string{"ScheduleConnection"}
@@ -6806,16 +6818,18 @@ func (ec *executionContext) _ScheduleConnection(ctx context.Context, sel ast.Sel
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+	if len(deferLabelToView) > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
 
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Defers:   deferLabelToView,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: deferredFieldSet,
+			Context:  ctx,
+		})
+	}
 
-	return out
+	return fastexec.Object(fields, out.Values)
 }
 
 var subscriptionImplementors = []string{"Subscription"}
@@ -6906,16 +6920,18 @@ func (ec *executionContext) _Task(ctx context.Context, sel ast.SelectionSet, obj
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+	if len(deferLabelToView) > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
 
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Defers:   deferLabelToView,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: deferredFieldSet,
+			Context:  ctx,
+		})
+	}
 
-	return out
+	return fastexec.Object(fields, out.Values)
 }
 
 var userImplementors = []string{"User"}
@@ -7098,16 +7114,18 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+	if len(deferLabelToView) > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
 
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Defers:   deferLabelToView,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: deferredFieldSet,
+			Context:  ctx,
+		})
+	}
 
-	return out
+	return fastexec.Object(fields, out.Values)
 }
 
 var userConnectionImplementors = []string{"UserConnection"}
@@ -7141,16 +7159,18 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+	if len(deferLabelToView) > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
 
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Defers:   deferLabelToView,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: deferredFieldSet,
+			Context:  ctx,
+		})
+	}
 
-	return out
+	return fastexec.Object(fields, out.Values)
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -7199,16 +7219,18 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+	if len(deferLabelToView) > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
 
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Defers:   deferLabelToView,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: deferredFieldSet,
+			Context:  ctx,
+		})
+	}
 
-	return out
+	return fastexec.Object(fields, out.Values)
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -7252,16 +7274,18 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+	if len(deferLabelToView) > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
 
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Defers:   deferLabelToView,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: deferredFieldSet,
+			Context:  ctx,
+		})
+	}
 
-	return out
+	return fastexec.Object(fields, out.Values)
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -7315,16 +7339,18 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+	if len(deferLabelToView) > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
 
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Defers:   deferLabelToView,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: deferredFieldSet,
+			Context:  ctx,
+		})
+	}
 
-	return out
+	return fastexec.Object(fields, out.Values)
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -7378,16 +7404,18 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+	if len(deferLabelToView) > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
 
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Defers:   deferLabelToView,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: deferredFieldSet,
+			Context:  ctx,
+		})
+	}
 
-	return out
+	return fastexec.Object(fields, out.Values)
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -7441,16 +7469,18 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+	if len(deferLabelToView) > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
 
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Defers:   deferLabelToView,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: deferredFieldSet,
+			Context:  ctx,
+		})
+	}
 
-	return out
+	return fastexec.Object(fields, out.Values)
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -7529,16 +7559,18 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+	if len(deferLabelToView) > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
 
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+		ec.ProcessDeferredGroup(graphql.DeferredGroup{
+			Defers:   deferLabelToView,
+			Path:     graphql.GetPath(ctx),
+			FieldSet: deferredFieldSet,
+			Context:  ctx,
+		})
+	}
 
-	return out
+	return fastexec.Object(fields, out.Values)
 }
 
 // endregion **************************** object.gotpl ****************************
@@ -8450,3 +8482,20 @@ func (ec *executionContext) marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgen�
 }
 
 // endregion ***************************** type.gotpl *****************************
+
+// The Child functions of scalar field contexts, made once (fastexec.NoChildren).
+var (
+	noChildren0  = fastexec.NoChildren("field of type ID does not have child fields")
+	noChildren1  = fastexec.NoChildren("field of type String does not have child fields")
+	noChildren2  = fastexec.NoChildren("field of type AWSDate does not have child fields")
+	noChildren3  = fastexec.NoChildren("field of type AWSDateTime does not have child fields")
+	noChildren4  = fastexec.NoChildren("field of type Boolean does not have child fields")
+	noChildren5  = fastexec.NoChildren("field of type Weekday does not have child fields")
+	noChildren6  = fastexec.NoChildren("field of type Int does not have child fields")
+	noChildren7  = fastexec.NoChildren("field of type AWSTime does not have child fields")
+	noChildren8  = fastexec.NoChildren("field of type AWSEmail does not have child fields")
+	noChildren9  = fastexec.NoChildren("field of type AWSPhone does not have child fields")
+	noChildren10 = fastexec.NoChildren("field of type Role does not have child fields")
+	noChildren11 = fastexec.NoChildren("field of type __DirectiveLocation does not have child fields")
+	noChildren12 = fastexec.NoChildren("field of type __TypeKind does not have child fields")
+)

@@ -12,7 +12,9 @@ import (
 const authSchema = `
 directive @aws_cognito_user_pools(cognito_groups: [String]) on OBJECT | FIELD_DEFINITION
 directive @aws_api_key on OBJECT | FIELD_DEFINITION
-type Query { open: String, t: T, u: U }
+type Query { open: String, t: T, u: U, i: I }
+interface I { x: String }
+type V implements I { x: String }
 type T @aws_cognito_user_pools(cognito_groups: ["Members"]) {
   inherited: String
   override: String @aws_cognito_user_pools(cognito_groups: ["Admins"])

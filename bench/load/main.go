@@ -58,6 +58,7 @@ func main() {
 	warmup := flag.Duration("warmup", 2*time.Second, "warm-up before measuring")
 	only := flag.String("scenario", "", "run only this scenario (agenda or dashboard)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured runs to this file")
+	memProfile := flag.String("memprofile", "", "write an allocation profile (whole run) to this file when done")
 	storeKind := flag.String("store", "bolt", "bolt or dynamodb")
 	endpoint := flag.String("dynamodb-endpoint", "", "DynamoDB endpoint (DynamoDB Local) for -store dynamodb")
 	loaderWait := flag.Duration("loader-wait", 0, "the server's --loader-wait (0: its default)")
@@ -76,6 +77,26 @@ func main() {
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
+	if *memProfile != "" {
+		if err := writeAllocProfile(*memProfile); err != nil {
+			fmt.Fprintln(os.Stderr, "load:", err)
+			os.Exit(1)
+		}
+	}
+}
+
+// writeAllocProfile writes the allocations made so far (pprof's "allocs"
+// profile; read it with go tool pprof -sample_index=alloc_objects).
+func writeAllocProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func run(concurrency int, duration, warmup time.Duration, only, storeKind, endpoint string, loaderWait time.Duration) error {

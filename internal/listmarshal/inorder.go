@@ -11,8 +11,9 @@
 // points exactly those lists at InOrder: today agenda items, tasks,
 // weekdays and the introspection lists.
 //
-// This relies on field middleware (handler.AroundFields, which runs on
-// every field) never waiting on a loader.
+// This relies on field middleware (the field authorizer's check, any
+// handler.AroundFields), which runs on every field, never waiting on a
+// loader.
 package listmarshal
 
 import (

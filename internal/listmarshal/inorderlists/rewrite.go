@@ -33,8 +33,9 @@ type Result struct {
 // A list stays concurrent if anything its elements reach could wait: a
 // concurrent field (a resolver, or a model method taking a context), a
 // resolver or runtime directive call, or a call this analysis cannot
-// follow. Field middleware (handler.AroundFields) runs on every field and
-// is invisible here: it must never wait on a loader.
+// follow. Field middleware (the field authorizer's check, any
+// AroundFields) runs on every field and is invisible here: it must never
+// wait on a loader.
 // Rewrite returns an error if src does not parse, holds no executor
 // methods (gqlgen's output has changed shape and this tool must follow),
 // or already marshals in order a list whose elements may wait.
@@ -128,9 +129,10 @@ func executorMethods(file *ast.File) map[string]*method {
 				m.sliceCalls = append(m.sliceCalls, call)
 			case x != nil && x.Name == "listmarshal" && sel.Sel.Name == "InOrder":
 				m.inOrder = true
-			case x != nil && x.Name == "graphql" && strings.HasPrefix(sel.Sel.Name, "ResolveField"):
-				// ResolveField(ctx, oc, field, init, resolver, middlewareChain, ...):
-				// a middleware chain runs runtime directives.
+			case x != nil && (x.Name == "graphql" || x.Name == "fastexec") && strings.HasPrefix(sel.Sel.Name, "ResolveField"):
+				// ResolveField(ctx, oc, field, init, resolver, middlewareChain, ...)
+				// (gqlgen's, or fastexec's once patched): a middleware chain
+				// runs runtime directives.
 				if len(call.Args) < 6 || !isNil(call.Args[5]) {
 					m.mayWait = true
 				}
