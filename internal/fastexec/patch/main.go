@@ -40,7 +40,7 @@ func run(path string) error {
 	if err := os.WriteFile(path, out, 0o644); err != nil {
 		return err
 	}
-	fmt.Printf("fastexec/patch: %d field resolutions, %d scalar field contexts, %d deferred groups, %d object marshallers\n",
-		n.ResolveField, n.ScalarFieldContext, n.DeferredGroup, n.Object)
+	fmt.Printf("fastexec/patch: %d field resolutions, %d scalar field contexts, %d deferred groups, %d object marshallers (%d without deferrable fields)\n",
+		n.ResolveField, n.ScalarFieldContext, n.DeferredGroup, n.Object, n.WithoutDefer)
 	return nil
 }

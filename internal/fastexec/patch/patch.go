@@ -10,7 +10,7 @@ import (
 
 // Counts is how many places Patch rewrote, per kind.
 type Counts struct {
-	ResolveField, ScalarFieldContext, DeferredGroup, Object int
+	ResolveField, ScalarFieldContext, DeferredGroup, Object, WithoutDefer int
 }
 
 // The forms Patch rewrites, as gqlgen v0.17 writes them.
@@ -37,6 +37,12 @@ var (
 
 	// An object marshaller builds `out` from `fields` and returns it.
 	objectFieldSet = "\n\tout := graphql.NewFieldSet(fields)\n"
+
+	// Each object marshaller makes a field set and a map for deferred
+	// fields; one without deferrable fields (no field.Deferrable test)
+	// never adds to either.
+	deferredDecls = "\n\tdeferredFieldSet := graphql.NewFieldSet(nil)\n\tdeferLabelToView := make(map[string]*graphql.FieldSetView)\n"
+	noDeferDecls  = "\n\tvar deferredFieldSet *graphql.FieldSet // no deferrable fields: nothing is ever deferred\n\tvar deferLabelToView map[string]*graphql.FieldSetView\n"
 	objectReturn   = "\n\treturn out\n}\n"
 	returnsOut     = regexp.MustCompile(`return out(\s|$)`)
 )
@@ -52,7 +58,10 @@ var (
 //     the object has deferred fields (ProcessDeferredGroup returns at once
 //     otherwise; this skips computing the path it would not use);
 //   - an object marshaller returns fastexec.Object(fields, out.Values)
-//     rather than the *graphql.FieldSet out, once out is complete.
+//     rather than the *graphql.FieldSet out, once out is complete;
+//   - an object marshaller without deferrable fields declares its deferred
+//     field set and map nil rather than making them (they are only read,
+//     in the hand-off that then never runs).
 //
 // Patching patched code changes nothing. It returns an error if src does
 // not parse as Go or if a call of one of those kinds is left unpatched (a
@@ -70,6 +79,7 @@ func Patch(src []byte, runtimePkg string) ([]byte, Counts, error) {
 	s = strings.ReplaceAll(s, deferredGroup, "\n\tif len(deferLabelToView) > 0 {"+indent(deferredGroup)+"\t}\n")
 
 	s, n.Object = patchObjectReturns(s)
+	s, n.WithoutDefer = patchObjectsWithoutDefer(s)
 
 	if err := leftUnpatched(s); err != nil {
 		return nil, Counts{}, err
@@ -120,6 +130,23 @@ func patchObjectReturns(s string) (string, int) {
 		if strings.Contains(f, objectFieldSet) && strings.Contains(f, objectReturn) {
 			count += strings.Count(f, objectReturn)
 			funcs[i] = strings.ReplaceAll(f, objectReturn, "\n\treturn fastexec.Object(fields, out.Values)\n}\n")
+		}
+	}
+	return strings.Join(funcs, ""), count
+}
+
+// patchObjectsWithoutDefer declares nil the deferred field set and map of
+// each object marshaller in which nothing but the guarded hand-off uses
+// them.
+func patchObjectsWithoutDefer(s string) (string, int) {
+	funcs := strings.SplitAfter(s, "\nfunc ")
+	count := 0
+	for i, f := range funcs {
+		if strings.Contains(f, deferredDecls) && !strings.Contains(f, "Deferrable") &&
+			strings.Count(f, "deferredFieldSet") == 2 && strings.Count(f, "deferLabelToView") == 4 &&
+			strings.Contains(f, "\tif len(deferLabelToView) > 0 {\n") {
+			funcs[i] = strings.Replace(f, deferredDecls, noDeferDecls, 1)
+			count++
 		}
 	}
 	return strings.Join(funcs, ""), count

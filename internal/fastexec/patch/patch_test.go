@@ -85,7 +85,7 @@ func TestPatchRewritesEachForm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (Counts{ResolveField: 1, ScalarFieldContext: 3, DeferredGroup: 1, Object: 1}); n != want {
+	if want := (Counts{ResolveField: 1, ScalarFieldContext: 3, DeferredGroup: 1, Object: 1, WithoutDefer: 1}); n != want {
 		t.Errorf("counts %+v, want %+v", n, want)
 	}
 	s := string(out)
@@ -98,13 +98,15 @@ func TestPatchRewritesEachForm(t *testing.T) {
 		`noChildren1 = fastexec.NoChildren("field of type ID does not have child fields")`,
 		"\tif len(deferLabelToView) > 0 {\n\t\tatomic.AddInt32(",
 		"\treturn fastexec.Object(fields, out.Values)\n}",
+		"\tvar deferredFieldSet *graphql.FieldSet",
+		"\tvar deferLabelToView map[string]*graphql.FieldSetView\n",
 		`"github.com/dayline/dayline/internal/fastexec"`,
 	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("patched source lacks %q:\n%s", want, s)
 		}
 	}
-	for _, gone := range []string{"graphql.ResolveField(", "graphql.NewScalarFieldContext(", "\"errors\"", "return out\n"} {
+	for _, gone := range []string{"graphql.ResolveField(", "graphql.NewScalarFieldContext(", "\"errors\"", "return out\n", "graphql.NewFieldSet(nil)"} {
 		if strings.Contains(s, gone) {
 			t.Errorf("patched source still holds %q", gone)
 		}
@@ -156,5 +158,19 @@ func TestCommittedExecutorIsPatched(t *testing.T) {
 		if !strings.Contains(string(src), want) {
 			t.Errorf("graph/generated.go never calls %s", want)
 		}
+	}
+}
+
+// TestPatchKeepsDeferredFieldsOfDeferrableObjects: an object marshaller
+// that may defer a field keeps making its deferred field set and map.
+func TestPatchKeepsDeferredFieldsOfDeferrableObjects(t *testing.T) {
+	src := strings.Replace(sample, "\t\tout.Values[i] = ec._Task_title(ctx, field, obj)\n",
+		"\t\tif field.Deferrable != nil {\n\t\t\tdeferredFieldSet.AddField(field)\n\t\t}\n\t\tout.Values[i] = ec._Task_title(ctx, field, obj)\n", 1)
+	out, n, err := Patch([]byte(src), runtimePackage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.WithoutDefer != 0 || !strings.Contains(string(out), "deferredFieldSet := graphql.NewFieldSet(nil)") {
+		t.Errorf("the deferred field set of a deferrable object was changed (counts %+v)", n)
 	}
 }
