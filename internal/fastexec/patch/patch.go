@@ -43,8 +43,8 @@ var (
 	// never adds to either.
 	deferredDecls = "\n\tdeferredFieldSet := graphql.NewFieldSet(nil)\n\tdeferLabelToView := make(map[string]*graphql.FieldSetView)\n"
 	noDeferDecls  = "\n\tvar deferredFieldSet *graphql.FieldSet // no deferrable fields: nothing is ever deferred\n\tvar deferLabelToView map[string]*graphql.FieldSetView\n"
-	objectReturn   = "\n\treturn out\n}\n"
-	returnsOut     = regexp.MustCompile(`return out(\s|$)`)
+	objectReturn  = "\n\treturn out\n}\n"
+	returnsOut    = regexp.MustCompile(`return out(\s|$)`)
 )
 
 // Patch rewrites gqlgen's generated executor src to call runtimePkg
