@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -131,6 +132,44 @@ func TestRestrictedFields(t *testing.T) {
 			if !seen {
 				t.Errorf("missing AppSync-shaped error %q in %s", msg, r.Raw)
 			}
+		}
+	})
+}
+
+// TestRestrictedFieldsHoweverSelected: a member never reads email, whether
+// it is selected through a fragment, an inline fragment, an alias or under
+// @include/@skip; the field authorizer checks the whole document before it
+// decides to skip the per-field check.
+func TestRestrictedFieldsHoweverSelected(t *testing.T) {
+	forEachStore(t, func(t *testing.T, open opener) {
+		e := newEnv(t, open)
+		queries := map[string]string{
+			"fragment":        `{ me { id ...Contact } } fragment Contact on User { email }`,
+			"nested fragment": `{ me { ...Outer } } fragment Outer on User { id ...Contact } fragment Contact on User { email }`,
+			"inline fragment": `{ me { id ... on User { email } } }`,
+			"alias":           `{ me { id contact: email } }`,
+			"include true":    `{ me { id email @include(if: true) } }`,
+			"skip false":      `{ me { id email @skip(if: false) } }`,
+			"include false":   `{ me { id email @include(if: false) } }`,
+		}
+		for name, query := range queries {
+			t.Run(name, func(t *testing.T) {
+				r := e.as("a-member-1", query, nil)
+				if strings.Contains(string(r.Raw), "@") {
+					t.Errorf("an email address leaked: %s", r.Raw)
+				}
+				me, _ := r.Data["me"].(map[string]any)
+				if me == nil || me["id"] != "a-member-1" {
+					t.Fatalf("member's own record should survive: %s", r.Raw)
+				}
+				denied := false
+				for _, er := range r.Errors {
+					denied = denied || (er.Message == "Not Authorized to access email on type User" && er.ErrorType == "Unauthorized")
+				}
+				if want := name != "include false"; denied != want {
+					t.Errorf("Unauthorized error on email: %v, want %v: %s", denied, want, r.Raw)
+				}
+			})
 		}
 	})
 }

@@ -30,10 +30,16 @@ type fieldRule struct {
 // directives, else its type's, else the default mode (any signed-in
 // caller). gqlgen's per-location directive hooks cannot express "field
 // overrides type", so this runs as field middleware over rules computed
-// once from the schema, added to an operation only when its document
-// selects a field the caller may be denied (see MutateOperationContext).
-// A denied field resolves to null with an Unauthorized error
-// "Not Authorized to access <field> on type <Type>".
+// once from the schema. A denied field resolves to null with an
+// Unauthorized error "Not Authorized to access <field> on type <Type>".
+//
+// FieldAuthorizer is a gqlgen handler extension: install it with
+// handler.Server.Use. Before each operation runs it checks the document
+// once against the caller's groups (MayDeny). Only when the document
+// selects a field the caller may be denied does the operation get the
+// per-field check, which then runs on every resolved field; an operation
+// the caller may run in full skips it, as its outcome would be "allowed"
+// on every field.
 type FieldAuthorizer struct {
 	rules map[string]map[string]fieldRule
 }
@@ -124,11 +130,11 @@ func (r fieldRule) allows(caller func() auth.Identity) bool {
 	return caller().InGroup(r.groups...)
 }
 
-// Middleware is the per-field check (a gqlgen field middleware, added by
-// MutateOperationContext). It runs on every field and must never wait (on a loader, say): lists whose
-// elements have no resolver are marshalled in order, one element after
-// another (see internal/listmarshal).
-func (fa *FieldAuthorizer) Middleware(ctx context.Context, next graphql.Resolver) (any, error) {
+// checkField is the per-field check (a gqlgen field middleware, added by
+// MutateOperationContext). It runs on every field and must never wait (on
+// a loader, say): lists whose elements have no resolver are marshalled in
+// order, one element after another (see internal/listmarshal).
+func (fa *FieldAuthorizer) checkField(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Field.Field == nil {
 		return next(ctx)

@@ -10,13 +10,7 @@ import (
 	"github.com/dayline/dayline/auth"
 )
 
-// FieldAuthorizer is a gqlgen handler extension (install it with
-// handler.Server.Use). Before each operation runs it checks the document
-// once against the caller's groups. Only when the document selects a field
-// the caller may be denied does the operation get the per-field check
-// (Middleware), which then runs on every resolved field. An operation the
-// caller may run in full skips that check: its outcome would be "allowed"
-// on every field.
+// FieldAuthorizer is a gqlgen handler extension (see its doc).
 var (
 	_ graphql.HandlerExtension        = (*FieldAuthorizer)(nil)
 	_ graphql.OperationContextMutator = (*FieldAuthorizer)(nil)
@@ -28,9 +22,10 @@ func (*FieldAuthorizer) ExtensionName() string { return "AppSyncFieldAuthorizati
 // Validate accepts every schema: rules come from NewFieldAuthorizer.
 func (*FieldAuthorizer) Validate(graphql.ExecutableSchema) error { return nil }
 
-// MutateOperationContext adds the per-field check to oc unless MayDeny
-// proves it unnecessary. A caller without an identity is checked as one in
-// no group. It never rejects the operation.
+// MutateOperationContext adds the per-field check to oc, inside the field
+// middleware already there, unless MayDeny proves it unnecessary (an
+// operation it cannot read gets the check). A caller without an identity
+// is checked as one in no group. It never rejects the operation.
 func (fa *FieldAuthorizer) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	caller, _ := auth.IdentityFrom(ctx) // none: the zero identity, in no group
 	if oc.Operation != nil && !fa.MayDeny(oc.Operation, caller) {
@@ -38,7 +33,7 @@ func (fa *FieldAuthorizer) MutateOperationContext(ctx context.Context, oc *graph
 	}
 	inner := oc.ResolverMiddleware
 	oc.ResolverMiddleware = func(ctx context.Context, next graphql.Resolver) (any, error) {
-		return fa.Middleware(ctx, func(ctx context.Context) (any, error) { return inner(ctx, next) })
+		return fa.checkField(ctx, func(ctx context.Context) (any, error) { return inner(ctx, next) })
 	}
 	return nil
 }

@@ -88,6 +88,7 @@ func main() {
 // writeAllocProfile writes the allocations made so far (pprof's "allocs"
 // profile; read it with go tool pprof -sample_index=alloc_objects).
 func writeAllocProfile(path string) error {
+	runtime.GC() // the profile counts allocations up to the last collection
 	f, err := os.Create(path)
 	if err != nil {
 		return err

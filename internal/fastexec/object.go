@@ -11,7 +11,7 @@ import (
 // without its per-field copy and its map of written aliases. values[i] is
 // the value of fields[i]; a missing one is written as null.
 func Object(fields []graphql.CollectedField, values []graphql.Marshaler) graphql.Marshaler {
-	return object{fields: fields, values: values}
+	return &object{fields: fields, values: values}
 }
 
 type object struct {
@@ -19,7 +19,7 @@ type object struct {
 	values []graphql.Marshaler
 }
 
-func (o object) MarshalGQL(w io.Writer) {
+func (o *object) MarshalGQL(w io.Writer) {
 	_, _ = io.WriteString(w, "{")
 	first := true
 	for i := range o.fields {

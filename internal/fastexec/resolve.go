@@ -7,17 +7,19 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// ResolveField resolves one field as graphql.ResolveField does (same
-// signature, same results, same errors, panics recovered the same way),
-// with two savings:
+// ResolveField resolves one field as graphql.ResolveField (gqlgen
+// v0.17.95) does: same signature, same results and null propagation, same
+// errors at the same paths, panics recovered the same way. It saves two
+// things:
 //
 //   - A field without a selection set (a scalar or enum, a leaf) hands its
-//     resolver to the field middleware as is, and marshals its value with
-//     the field's own context. gqlgen wraps the resolver in a closure that
-//     keeps the context the middleware passed on, for the field's
-//     children; a leaf has none. So a middleware that replaces the context
-//     does not see its context reach a leaf's marshaller. No middleware of
-//     Dayline's replaces it.
+//     resolver to the field middleware as is. gqlgen wraps the resolver in
+//     a closure that keeps the context the middleware passed on, and then
+//     marshals the value, reports errors and recovers panics with that
+//     context; a leaf does all three with the field's own context. That
+//     differs only under a middleware that replaces the context, and no
+//     middleware of Dayline's does. Fields with a selection set behave as
+//     gqlgen's, contexts included.
 //   - The FieldContext's Result is the value the resolver returned, not a
 //     second boxed copy of it.
 func ResolveField[T any](
@@ -36,16 +38,16 @@ func ResolveField[T any](
 		return graphql.Null
 	}
 	ctx = graphql.WithFieldContext(ctx, fc)
+	childCtx := ctx // becomes the middleware's context for a field with children
 	if recoverFromPanic {
 		defer func() {
 			if r := recover(); r != nil {
-				oc.Error(ctx, oc.Recover(ctx, r))
+				oc.Error(childCtx, oc.Recover(childCtx, r))
 				ret = graphql.Null
 			}
 		}()
 	}
 	var res any
-	childCtx := ctx
 	if len(field.Selections) == 0 {
 		res, err = runMiddleware(ctx, oc, fieldResolver, middlewareChain)
 	} else {

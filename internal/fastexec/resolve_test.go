@@ -37,6 +37,13 @@ type outcome struct {
 // resolveOnce resolves one field named "f" under a parent field "parent"
 // with resolve and reports the outcome.
 func resolveOnce(resolve resolveFunc, leaf, fcNonNull, nonNull bool, resolver graphql.Resolver, middleware graphql.FieldMiddleware) outcome {
+	return resolveWith(resolve, leaf, fcNonNull, nonNull, resolver, middleware, nil)
+}
+
+// resolveWith is resolveOnce with a directive chain.
+func resolveWith(resolve resolveFunc, leaf, fcNonNull, nonNull bool, resolver graphql.Resolver, middleware graphql.FieldMiddleware,
+	chain func(ctx context.Context, next graphql.Resolver) graphql.Resolver,
+) outcome {
 	oc := &graphql.OperationContext{
 		RecoverFunc:        func(_ context.Context, r any) error { return fmt.Errorf("panic: %v", r) },
 		ResolverMiddleware: middleware,
@@ -57,7 +64,7 @@ func resolveOnce(resolve resolveFunc, leaf, fcNonNull, nonNull bool, resolver gr
 		seen, _ := ctx.Value(ctxKey{}).(string)
 		return graphql.MarshalString(v + "|ctx=" + seen + "|path=" + graphql.GetPath(ctx).String())
 	}
-	m := resolve(ctx, oc, field, init, resolver, nil, marshal, true, nonNull)
+	m := resolve(ctx, oc, field, init, resolver, chain, marshal, true, nonNull)
 	var o outcome
 	switch m {
 	case graphql.Null:
@@ -73,7 +80,7 @@ func resolveOnce(resolve resolveFunc, leaf, fcNonNull, nonNull bool, resolver gr
 		o.errs += e.Message + " at " + e.Path.String() + ";"
 	}
 	if fc != nil {
-		o.result = fmt.Sprint(fc.Result)
+		o.result = fmt.Sprintf("%T %v", fc.Result, fc.Result)
 	}
 	return o
 }
@@ -135,14 +142,14 @@ func TestResolveFieldOutcomes(t *testing.T) {
 		mw       graphql.FieldMiddleware
 		want     outcome
 	}{
-		{"leaf value", true, true, value, plain, outcome{json: `"v|ctx=|path=parent.f"`, result: "v"}},
-		{"children see the middleware's context", false, true, value, withCtx, outcome{json: `"v|ctx=middleware|path=parent.f"`, result: "v"}},
+		{"leaf value", true, true, value, plain, outcome{json: `"v|ctx=|path=parent.f"`, result: "string v"}},
+		{"children see the middleware's context", false, true, value, withCtx, outcome{json: `"v|ctx=middleware|path=parent.f"`, result: "string v"}},
 		{"error", true, true, func(context.Context) (any, error) { return nil, errors.New("boom") }, plain,
-			outcome{null: "Null", errs: "boom at parent.f;", result: "<nil>"}},
+			outcome{null: "Null", errs: "boom at parent.f;", result: "<nil> <nil>"}},
 		{"nil for non-null", true, true, func(context.Context) (any, error) { return nil, nil }, plain,
-			outcome{null: "Null", errs: "must not be null at parent.f;", result: "<nil>"}},
+			outcome{null: "Null", errs: "must not be null at parent.f;", result: "<nil> <nil>"}},
 		{"panic", true, false, func(context.Context) (any, error) { panic("oops") }, plain,
-			outcome{null: "Null", errs: "panic: oops at parent.f;", result: "<nil>"}},
+			outcome{null: "Null", errs: "panic: oops at parent.f;", result: "<nil> <nil>"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -150,5 +157,60 @@ func TestResolveFieldOutcomes(t *testing.T) {
 				t.Errorf("got  %+v\nwant %+v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestResolveFieldMatchesGqlgenWithDirectiveChain: a directive chain (one
+// that changes the value, one that fails) runs inside the field middleware
+// as in gqlgen, for leaves and fields with children.
+func TestResolveFieldMatchesGqlgenWithDirectiveChain(t *testing.T) {
+	value := func(context.Context) (any, error) { return "v", nil }
+	plain := func(ctx context.Context, next graphql.Resolver) (any, error) { return next(ctx) }
+	chains := map[string]func(ctx context.Context, next graphql.Resolver) graphql.Resolver{
+		"changes the value": func(_ context.Context, next graphql.Resolver) graphql.Resolver {
+			return func(ctx context.Context) (any, error) {
+				v, err := next(ctx)
+				return fmt.Sprint(v) + "+directive", err
+			}
+		},
+		"fails": func(_ context.Context, next graphql.Resolver) graphql.Resolver {
+			return func(context.Context) (any, error) { return nil, errors.New("denied by directive") }
+		},
+	}
+	for name, chain := range chains {
+		for _, leaf := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/leaf=%v", name, leaf), func(t *testing.T) {
+				want := resolveWith(graphql.ResolveField[string], leaf, false, true, value, plain, chain)
+				got := resolveWith(ResolveField[string], leaf, false, true, value, plain, chain)
+				if got != want {
+					t.Errorf("got  %+v\nwant %+v", got, want)
+				}
+				if got.json == "" && got.errs == "" {
+					t.Errorf("the chain left no trace: %+v", got)
+				}
+			})
+		}
+	}
+}
+
+// TestResolveFieldWhenFieldContextFails: no field context, no value and no
+// error, as in gqlgen.
+func TestResolveFieldWhenFieldContextFails(t *testing.T) {
+	oc := &graphql.OperationContext{ResolverMiddleware: func(ctx context.Context, next graphql.Resolver) (any, error) { return next(ctx) }}
+	ctx := graphql.WithResponseContext(graphql.WithOperationContext(context.Background(), oc), graphql.DefaultErrorPresenter, nil)
+	init := func(context.Context, graphql.CollectedField) (*graphql.FieldContext, error) {
+		return nil, errors.New("no context")
+	}
+	called := false
+	resolver := func(context.Context) (any, error) { called = true; return "v", nil }
+	marshal := func(_ context.Context, _ ast.SelectionSet, v string) graphql.Marshaler {
+		return graphql.MarshalString(v)
+	}
+	field := graphql.CollectedField{Field: &ast.Field{Alias: "f", Name: "f"}}
+	if m := ResolveField(ctx, oc, field, init, resolver, nil, marshal, true, true); m != graphql.Null || called {
+		t.Errorf("got %v (resolver called: %v), want Null without resolving", m, called)
+	}
+	if errs := graphql.GetErrors(ctx); len(errs) != 0 {
+		t.Errorf("errors %v", errs)
 	}
 }

@@ -37,6 +37,9 @@ var (
 
 	// An object marshaller builds `out` from `fields` and returns it.
 	objectFieldSet = "\n\tout := graphql.NewFieldSet(fields)\n"
+	// … and fills it before returning: Dispatch waits for the concurrent
+	// fields, and a null in a non-null field makes the whole object null.
+	objectComplete = "\n\tout.Dispatch(ctx)\n\tif out.Invalids > 0 {\n\t\treturn graphql.Null\n\t}\n"
 
 	// Each object marshaller makes a field set and a map for deferred
 	// fields; one without deferrable fields (no field.Deferrable test)
@@ -45,6 +48,8 @@ var (
 	noDeferDecls  = "\n\tvar deferredFieldSet *graphql.FieldSet // no deferrable fields: nothing is ever deferred\n\tvar deferLabelToView map[string]*graphql.FieldSetView\n"
 	objectReturn  = "\n\treturn out\n}\n"
 	returnsOut    = regexp.MustCompile(`return out(\s|$)`)
+
+	unpatchedResolveField = regexp.MustCompile(`graphql\.ResolveField[\[(]`)
 )
 
 // Patch rewrites gqlgen's generated executor src to call runtimePkg
@@ -122,12 +127,13 @@ func patchScalarFieldContexts(s string) (string, int) {
 }
 
 // patchObjectReturns rewrites `return out` in each function that builds
-// out from fields with graphql.NewFieldSet.
+// out from fields with graphql.NewFieldSet and dispatches it first.
 func patchObjectReturns(s string) (string, int) {
 	funcs := strings.SplitAfter(s, "\nfunc ")
 	count := 0
 	for i, f := range funcs {
-		if strings.Contains(f, objectFieldSet) && strings.Contains(f, objectReturn) {
+		if strings.Contains(f, objectFieldSet) && strings.Contains(f, objectReturn) &&
+			strings.Index(f, objectComplete) >= 0 && strings.Index(f, objectComplete) < strings.Index(f, objectReturn) {
 			count += strings.Count(f, objectReturn)
 			funcs[i] = strings.ReplaceAll(f, objectReturn, "\n\treturn fastexec.Object(fields, out.Values)\n}\n")
 		}
@@ -156,14 +162,17 @@ func patchObjectsWithoutDefer(s string) (string, int) {
 // recognise.
 func leftUnpatched(s string) error {
 	var errs []error
-	if strings.Contains(s, "graphql.ResolveField(") {
-		errs = append(errs, errors.New("a graphql.ResolveField call is not followed by a line break"))
+	if unpatchedResolveField.MatchString(s) {
+		errs = append(errs, errors.New("a graphql.ResolveField call has an unexpected form"))
 	}
 	if strings.Contains(s, anyScalarFieldContext) {
 		errs = append(errs, errors.New("a graphql.NewScalarFieldContext call has unexpected arguments"))
 	}
 	if c := strings.Count(s, anyDeferredGroup); c != strings.Count(s, "\tif len(deferLabelToView) > 0 {\n") {
 		errs = append(errs, errors.New("an ec.ProcessDeferredGroup hand-off has an unexpected form"))
+	}
+	if c := strings.Count(s, objectFieldSet); c == 0 || c != strings.Count(s, "\treturn fastexec.Object(fields, out.Values)\n") {
+		errs = append(errs, fmt.Errorf("%d object marshallers build a field set from fields, but not each returns it through fastexec.Object", c))
 	}
 	for _, f := range strings.SplitAfter(s, "\nfunc ") {
 		if strings.Contains(f, objectFieldSet) && returnsOut.MatchString(f) {
@@ -185,11 +194,16 @@ func indent(block string) string {
 	return strings.Join(lines, "\n")
 }
 
-// addImport adds path to the file's import block, once.
+// addImport adds path to the file's import block, once, in the group of
+// gqlgen's graphql package (gofmt sorts it there).
 func addImport(s, path string) string {
 	spec := fmt.Sprintf("\t%q\n", path)
 	if strings.Contains(s, spec) {
 		return s
+	}
+	const anchor = "\t\"github.com/99designs/gqlgen/graphql\"\n"
+	if strings.Contains(s, anchor) {
+		return strings.Replace(s, anchor, spec+anchor, 1)
 	}
 	return strings.Replace(s, "\nimport (\n", "\nimport (\n"+spec, 1)
 }

@@ -124,8 +124,11 @@ func TestPatchRefusesUnknownForms(t *testing.T) {
 		"resolve on one line": {"return graphql.ResolveField(\n", "return graphql.ResolveField(ctx,\n"},
 		"scalar context with a variable error": {
 			`errors.New("field of type ID does not have child fields")`, `errID`},
-		"deferred group reordered":  {"\t\tPath:     graphql.GetPath(ctx),\n", ""},
-		"object returned otherwise": {"\treturn out\n}\n", "\treturn out // done\n}\n"},
+		"deferred group reordered":        {"\t\tPath:     graphql.GetPath(ctx),\n", ""},
+		"object returned otherwise":       {"\treturn out\n}\n", "\treturn out // done\n}\n"},
+		"object returned before dispatch": {"\tout.Dispatch(ctx)\n", "\tif len(fields) == 0 {\n\t\treturn out\n\t}\n\tout.Dispatch(ctx)\n"},
+		"object not dispatched":           {"\tout.Dispatch(ctx)\n", ""},
+		"resolve with type arguments":     {"return graphql.ResolveField(\n", "return graphql.ResolveField[string](\n"},
 	}
 	for name, edit := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -162,15 +165,32 @@ func TestCommittedExecutorIsPatched(t *testing.T) {
 }
 
 // TestPatchKeepsDeferredFieldsOfDeferrableObjects: an object marshaller
-// that may defer a field keeps making its deferred field set and map.
+// that may defer a field (gqlgen's form) keeps making its deferred field
+// set and map.
 func TestPatchKeepsDeferredFieldsOfDeferrableObjects(t *testing.T) {
+	const deferrable = `		if field.IsDeferred() {
+			deferredFieldSet.AddField(field)
+			fieldIndex := len(deferredFieldSet.Values) - 1
+			for _, deferrable := range field.Deferrables {
+				view, ok := deferLabelToView[deferrable.Label]
+				if !ok {
+					view = deferredFieldSet.NewView()
+					deferLabelToView[deferrable.Label] = view
+				}
+				view.AddIndices(fieldIndex)
+			}
+			out.Values[i] = graphql.Null
+			continue
+		}
+`
 	src := strings.Replace(sample, "\t\tout.Values[i] = ec._Task_title(ctx, field, obj)\n",
-		"\t\tif field.Deferrable != nil {\n\t\t\tdeferredFieldSet.AddField(field)\n\t\t}\n\t\tout.Values[i] = ec._Task_title(ctx, field, obj)\n", 1)
+		deferrable+"\t\tout.Values[i] = ec._Task_title(ctx, field, obj)\n", 1)
 	out, n, err := Patch([]byte(src), runtimePackage)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n.WithoutDefer != 0 || !strings.Contains(string(out), "deferredFieldSet := graphql.NewFieldSet(nil)") {
+	if n.WithoutDefer != 0 || !strings.Contains(string(out), "deferredFieldSet := graphql.NewFieldSet(nil)") ||
+		!strings.Contains(string(out), "deferLabelToView := make(map[string]*graphql.FieldSetView)") {
 		t.Errorf("the deferred field set of a deferrable object was changed (counts %+v)", n)
 	}
 }

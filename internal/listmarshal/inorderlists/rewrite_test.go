@@ -95,10 +95,11 @@ func TestRewrite(t *testing.T) {
 // cannot follow.
 func TestRewriteKeepsWhatMayWaitConcurrent(t *testing.T) {
 	for name, element := range map[string]string{
-		"resolver":          `_, _ = ec.Resolvers.Item().Name(ctx)`,
-		"runtime directive": `_ = ec.Directives`,
-		"middleware chain":  `return graphql.ResolveField(ctx, nil, nil, nil, nil, func() {}, nil, false, false)`,
-		"unknown call":      `ec.somethingElsewhere(ctx)`,
+		"resolver":                 `_, _ = ec.Resolvers.Item().Name(ctx)`,
+		"runtime directive":        `_ = ec.Directives`,
+		"middleware chain":         `return graphql.ResolveField(ctx, nil, nil, nil, nil, func() {}, nil, false, false)`,
+		"patched middleware chain": `return fastexec.ResolveField(ctx, nil, nil, nil, nil, func() {}, nil, false, false)`,
+		"unknown call":             `ec.somethingElsewhere(ctx)`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			src := `package graph
