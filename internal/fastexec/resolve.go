@@ -38,7 +38,39 @@ func ResolveField[T any](
 		return graphql.Null
 	}
 	ctx = graphql.WithFieldContext(ctx, fc)
-	childCtx := ctx // becomes the middleware's context for a field with children
+	if len(field.Selections) == 0 {
+		return resolveLeaf(ctx, oc, fc, field, fieldResolver, middlewareChain, marshal, recoverFromPanic, nonNull)
+	}
+	return resolveParent(ctx, oc, fc, field, fieldResolver, middlewareChain, marshal, recoverFromPanic, nonNull)
+}
+
+// resolveLeaf resolves a field without children, all with ctx (the
+// field's context). Nothing here may capture a variable in a closure that
+// escapes: that would cost a heap allocation on every leaf.
+func resolveLeaf[T any](ctx context.Context, oc *graphql.OperationContext, fc *graphql.FieldContext, field graphql.CollectedField,
+	fieldResolver graphql.Resolver, middlewareChain func(ctx context.Context, next graphql.Resolver) graphql.Resolver,
+	marshal func(ctx context.Context, sel ast.SelectionSet, v T) graphql.Marshaler, recoverFromPanic, nonNull bool,
+) (ret graphql.Marshaler) {
+	if recoverFromPanic {
+		defer func() {
+			if r := recover(); r != nil {
+				oc.Error(ctx, oc.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+	}
+	res, err := runMiddleware(ctx, oc, fieldResolver, middlewareChain)
+	return result(ctx, oc, fc, field, res, err, marshal, nonNull)
+}
+
+// resolveParent resolves a field with children as gqlgen does: the
+// context the middleware passes on is the one its children, its errors and
+// a recovered panic see.
+func resolveParent[T any](ctx context.Context, oc *graphql.OperationContext, fc *graphql.FieldContext, field graphql.CollectedField,
+	fieldResolver graphql.Resolver, middlewareChain func(ctx context.Context, next graphql.Resolver) graphql.Resolver,
+	marshal func(ctx context.Context, sel ast.SelectionSet, v T) graphql.Marshaler, recoverFromPanic, nonNull bool,
+) (ret graphql.Marshaler) {
+	childCtx := ctx
 	if recoverFromPanic {
 		defer func() {
 			if r := recover(); r != nil {
@@ -47,15 +79,10 @@ func ResolveField[T any](
 			}
 		}()
 	}
-	var res any
-	if len(field.Selections) == 0 {
-		res, err = runMiddleware(ctx, oc, fieldResolver, middlewareChain)
-	} else {
-		res, err = runMiddleware(ctx, oc, func(rctx context.Context) (any, error) {
-			childCtx = rctx // the middleware's context reaches the children
-			return fieldResolver(rctx)
-		}, middlewareChain)
-	}
+	res, err := runMiddleware(ctx, oc, func(rctx context.Context) (any, error) {
+		childCtx = rctx
+		return fieldResolver(rctx)
+	}, middlewareChain)
 	return result(childCtx, oc, fc, field, res, err, marshal, nonNull)
 }
 
