@@ -129,33 +129,42 @@ func patchScalarFieldContexts(s string) (string, int) {
 // patchObjectReturns rewrites `return out` in each function that builds
 // out from fields with graphql.NewFieldSet and dispatches it first.
 func patchObjectReturns(s string) (string, int) {
-	funcs := strings.SplitAfter(s, "\nfunc ")
-	count := 0
-	for i, f := range funcs {
-		if strings.Contains(f, objectFieldSet) && strings.Contains(f, objectReturn) &&
-			strings.Index(f, objectComplete) >= 0 && strings.Index(f, objectComplete) < strings.Index(f, objectReturn) {
-			count += strings.Count(f, objectReturn)
-			funcs[i] = strings.ReplaceAll(f, objectReturn, "\n\treturn fastexec.Object(fields, out.Values)\n}\n")
+	return rewriteFuncs(s, func(f string) (string, int) {
+		done := strings.Index(f, objectComplete)
+		if !strings.Contains(f, objectFieldSet) || done < 0 || done > strings.Index(f, objectReturn) {
+			return f, 0
 		}
-	}
-	return strings.Join(funcs, ""), count
+		return strings.ReplaceAll(f, objectReturn, "\n\treturn fastexec.Object(fields, out.Values)\n}\n"), strings.Count(f, objectReturn)
+	})
 }
 
 // patchObjectsWithoutDefer declares nil the deferred field set and map of
 // each object marshaller in which nothing but the guarded hand-off uses
 // them.
 func patchObjectsWithoutDefer(s string) (string, int) {
-	funcs := strings.SplitAfter(s, "\nfunc ")
-	count := 0
-	for i, f := range funcs {
-		if strings.Contains(f, deferredDecls) && !strings.Contains(f, "Deferrable") &&
-			strings.Count(f, "deferredFieldSet") == 2 && strings.Count(f, "deferLabelToView") == 4 &&
-			strings.Contains(f, "\tif len(deferLabelToView) > 0 {\n") {
-			funcs[i] = strings.Replace(f, deferredDecls, noDeferDecls, 1)
-			count++
+	return rewriteFuncs(s, func(f string) (string, int) {
+		if !strings.Contains(f, deferredDecls) || strings.Contains(f, "Deferrable") ||
+			strings.Count(f, "deferredFieldSet") != 2 || strings.Count(f, "deferLabelToView") != 4 ||
+			!strings.Contains(f, "\tif len(deferLabelToView) > 0 {\n") {
+			return f, 0
 		}
+		return strings.Replace(f, deferredDecls, noDeferDecls, 1), 1
+	})
+}
+
+// funcs splits s at each top-level function declaration.
+func funcs(s string) []string { return strings.SplitAfter(s, "\nfunc ") }
+
+// rewriteFuncs applies rewrite to each function of s and sums its counts.
+func rewriteFuncs(s string, rewrite func(f string) (string, int)) (string, int) {
+	parts := funcs(s)
+	total := 0
+	for i, f := range parts {
+		var n int
+		parts[i], n = rewrite(f)
+		total += n
 	}
-	return strings.Join(funcs, ""), count
+	return strings.Join(parts, ""), total
 }
 
 // leftUnpatched reports calls of the rewritten kinds that Patch did not
@@ -174,7 +183,7 @@ func leftUnpatched(s string) error {
 	if c := strings.Count(s, objectFieldSet); c == 0 || c != strings.Count(s, "\treturn fastexec.Object(fields, out.Values)\n") {
 		errs = append(errs, fmt.Errorf("%d object marshallers build a field set from fields, but not each returns it through fastexec.Object", c))
 	}
-	for _, f := range strings.SplitAfter(s, "\nfunc ") {
+	for _, f := range funcs(s) {
 		if strings.Contains(f, objectFieldSet) && returnsOut.MatchString(f) {
 			name, _, _ := strings.Cut(f, "\n")
 			errs = append(errs, fmt.Errorf("object marshaller %q returns out in an unexpected form", name))
