@@ -34,7 +34,7 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			if msg := domain.ErrorMessage(err); msg != "" {
 				gqlErr.Message = msg
 			} else if code == domain.CodeUnavailable {
-				gqlErr.Message = "the request timed out or was cancelled: try again"
+				gqlErr.Message = msgCancelled
 			}
 		}
 		gqlErr.Err = nil
@@ -69,6 +69,9 @@ func classify(err error) domain.Code {
 	}
 	return domain.CodeInternal
 }
+
+// msgCancelled is the message for a request whose context ended.
+const msgCancelled = "the request timed out or was cancelled: try again"
 
 func internalMessage(requestID string) string {
 	if requestID == "" {

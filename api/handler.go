@@ -30,13 +30,15 @@ type Config struct {
 	NewID  func() string
 	// LoaderWait is how long loaders collect keys before a batched read.
 	LoaderWait time.Duration
-	// MaxDepth limits selection nesting (introspection subtrees excluded).
-	MaxDepth int
-	// MaxComplexity limits the operation's complexity (list fields count
-	// their limit times their selection).
-	MaxComplexity int
+	// Limits bound what one request may cost; zero fields take
+	// DefaultLimits.
+	Limits Limits
 	// Introspection allows __schema and __type queries.
 	Introspection bool
+	// IntrospectionGroups, when not empty, restricts introspection to
+	// callers in one of these Cognito groups (others get the field
+	// directive's Unauthorized error).
+	IntrospectionGroups []string
 	// Meter, when set, counts what each operation costs the store; the cost
 	// is logged per operation.
 	Meter UsageMeter
@@ -57,12 +59,6 @@ type StoreUsage struct {
 // must count into the returned context; read returns the totals so far.
 type UsageMeter func(ctx context.Context) (_ context.Context, read func() StoreUsage)
 
-// Defaults for Config's limits.
-const (
-	DefaultMaxDepth      = 12
-	DefaultMaxComplexity = 20000
-)
-
 // Handler is the GraphQL handler: an http.Handler (via its transports) and
 // an executor other transports (Lambda, AppSync events) call directly.
 type Handler struct {
@@ -74,28 +70,29 @@ func New(cfg Config) *Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.MaxDepth <= 0 {
-		cfg.MaxDepth = DefaultMaxDepth
-	}
-	if cfg.MaxComplexity <= 0 {
-		cfg.MaxComplexity = DefaultMaxComplexity
-	}
+	limits := cfg.Limits.withDefaults()
 	gcfg := graph.Config{Resolvers: &resolvers.Resolver{Store: cfg.Store, Now: cfg.Now, NewID: cfg.NewID}}
-	setComplexity(&gcfg.Complexity)
 	schema := graph.NewExecutableSchema(gcfg)
+	cost := newCostLimit(schema.Schema(), limits.MaxComplexity)
 	authorizer := resolvers.NewFieldAuthorizer(schema.Schema())
+	authorizer.RestrictIntrospection(cfg.IntrospectionGroups)
+	present := presentError(cfg.Logger)
 
 	srv := handler.New(schema)
 	srv.AddTransport(HTTPTransport{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.SetErrorPresenter(presentError(cfg.Logger))
+	// The shape limit counts tokens before anything is parsed; gqlgen's own
+	// parse is capped too, so no document is ever parsed uncapped.
+	srv.SetParserTokenLimit(limits.MaxTokens + 1)
+	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(recoverPanic(cfg.Logger))
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(newShapeLimit(cfg.MaxDepth))
-	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
+	srv.Use(newShapeLimit(limits))
+	srv.Use(cost)
 	srv.Use(authorizer)
+	srv.Use(&responseBudget{max: int64(limits.MaxResponseBytes), present: present})
 	// Mutation fields run one after another and each may change what the
 	// next reads: each gets fresh loaders, so none reads a cached value an
 	// earlier field of the same document made stale.
@@ -168,18 +165,4 @@ func metered(ctx context.Context, cfg Config, next graphql.ResponseHandler) *gra
 		resp.Extensions["storeUsage"] = u
 	}
 	return resp
-}
-
-// setComplexity makes list fields cost their page size times their selection.
-func setComplexity(c *graph.ComplexityRoot) {
-	page := func(child int, limit *int) int {
-		n := 20
-		if limit != nil && *limit > 0 {
-			n = *limit
-		}
-		return 1 + n*child
-	}
-	c.Organisation.Members = func(child int, limit *int, _ *string) int { return page(child, limit) }
-	c.Query.ListMembers = func(child int, _ string, limit *int, _ *string) int { return page(child, limit) }
-	c.Query.ListSchedules = func(child int, _ string, limit *int, _ *string) int { return page(child, limit) }
 }

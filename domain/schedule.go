@@ -15,6 +15,8 @@ const (
 	MaxTasksPerSchedule = 50
 	MaxTaskNotesBytes   = 2000
 	MaxTaskIconBytes    = 64
+	// MaxSchedulesPerOwner bounds a user's schedules.
+	MaxSchedulesPerOwner = 20
 )
 
 // Weekday is a day of the week, as the GraphQL enum Weekday.

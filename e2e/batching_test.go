@@ -83,6 +83,9 @@ func TestDashboardReadsDoNotGrowWithMembers(t *testing.T) {
 				// Generous: under the race detector on a busy machine one
 				// resolution round can outlast a short window and split a batch.
 				a.LoaderWait = 25 * time.Millisecond
+				// 100 members, each with a 1,000-item agenda bound: over
+				// the default cost limit, which this test is not about.
+				a.Limits.MaxComplexity = 1 << 30
 			})
 			now := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 			for i := range extraMembers {

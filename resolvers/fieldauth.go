@@ -148,3 +148,19 @@ func (fa *FieldAuthorizer) checkField(ctx context.Context, next graphql.Resolver
 	}
 	return next(ctx)
 }
+
+// RestrictIntrospection limits introspection (Query.__schema and
+// Query.__type) to callers in one of groups, with the same Unauthorized
+// error as a field directive; no groups leaves it open to every signed-in
+// caller. __typename stays open. Call it before the handler serves.
+func (fa *FieldAuthorizer) RestrictIntrospection(groups []string) {
+	if len(groups) == 0 {
+		return
+	}
+	rule := fieldRule{restricted: true, cognito: true, groups: append([]string(nil), groups...)}
+	if fa.rules["Query"] == nil {
+		fa.rules["Query"] = map[string]fieldRule{}
+	}
+	fa.rules["Query"]["__schema"] = rule
+	fa.rules["Query"]["__type"] = rule
+}

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/dayline/dayline/api"
 )
 
 // config is every setting, read once from flags and the environment
@@ -22,7 +24,9 @@ type config struct {
 	MaxBodyBytes    int64
 	MaxDepth        int
 	MaxComplexity   int
+	MaxResponse     int
 	Introspection   bool
+	IntroGroups     string
 	Playground      bool
 	LogLevel        string
 	PageTokenSecret string
@@ -52,12 +56,15 @@ func (c *config) bind(fs *flag.FlagSet) map[string]string {
 	str(&c.CORSOrigins, "cors-origins", "DAYLINE_CORS_ORIGINS", "", "comma-separated browser origins allowed by CORS (* for any)")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "request body limit in bytes ($DAYLINE_MAX_BODY_BYTES)")
 	envOf["max-body-bytes"] = "DAYLINE_MAX_BODY_BYTES"
-	fs.IntVar(&c.MaxDepth, "max-depth", 12, "query depth limit ($DAYLINE_MAX_DEPTH)")
+	fs.IntVar(&c.MaxDepth, "max-depth", api.DefaultLimits.MaxDepth, "query depth limit, introspection included ($DAYLINE_MAX_DEPTH)")
 	envOf["max-depth"] = "DAYLINE_MAX_DEPTH"
-	fs.IntVar(&c.MaxComplexity, "max-complexity", 20000, "query complexity limit ($DAYLINE_MAX_COMPLEXITY)")
+	fs.IntVar(&c.MaxComplexity, "max-complexity", api.DefaultLimits.MaxComplexity, "query cost limit; lists count the most items they can return ($DAYLINE_MAX_COMPLEXITY)")
 	envOf["max-complexity"] = "DAYLINE_MAX_COMPLEXITY"
+	fs.IntVar(&c.MaxResponse, "max-response-bytes", api.DefaultLimits.MaxResponseBytes, "response size limit in bytes ($DAYLINE_MAX_RESPONSE_BYTES)")
+	envOf["max-response-bytes"] = "DAYLINE_MAX_RESPONSE_BYTES"
 	fs.BoolVar(&c.Introspection, "introspection", true, "allow schema introspection ($DAYLINE_INTROSPECTION)")
 	envOf["introspection"] = "DAYLINE_INTROSPECTION"
+	str(&c.IntroGroups, "introspection-groups", "DAYLINE_INTROSPECTION_GROUPS", "", "comma-separated groups that may introspect; * for every caller (default: Operators,Admins,Caregivers with --issuer, every caller in dev mode)")
 	fs.BoolVar(&c.Playground, "playground", true, "serve the GraphiQL playground at / ($DAYLINE_PLAYGROUND)")
 	envOf["playground"] = "DAYLINE_PLAYGROUND"
 	str(&c.LogLevel, "log-level", "DAYLINE_LOG_LEVEL", "info", "debug, info, warn or error")
@@ -109,4 +116,23 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// defaultIntrospectionGroups may introspect when an issuer is configured
+// and --introspection-groups is not set: the staff who use the playground.
+var defaultIntrospectionGroups = []string{"Operators", "Admins", "Caregivers"}
+
+// introspectionGroups returns the groups that may introspect; none means
+// every signed-in caller.
+func (c *config) introspectionGroups() []string {
+	switch strings.TrimSpace(c.IntroGroups) {
+	case "*":
+		return nil
+	case "":
+		if c.Issuer == "" {
+			return nil
+		}
+		return defaultIntrospectionGroups
+	}
+	return splitList(c.IntroGroups)
 }

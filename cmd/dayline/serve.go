@@ -42,7 +42,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env fun
 	}
 	gql := api.New(api.Config{
 		Store: st, Logger: logger, Now: now, NewID: newID, LoaderWait: cfg.LoaderWait,
-		MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, Introspection: cfg.Introspection,
+		Limits:        api.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxResponseBytes: cfg.MaxResponse},
+		Introspection: cfg.Introspection, IntrospectionGroups: cfg.introspectionGroups(),
 		Meter: st.meter, Debug: cfg.Debug,
 	})
 	h := server.New(server.Config{

@@ -1,0 +1,119 @@
+package api
+
+import (
+	"context"
+	"reflect"
+	"sync/atomic"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/dayline/dayline/domain"
+)
+
+// responseBudget bounds the size of each response (Limits.MaxResponseBytes)
+// while it is being resolved, so an answer that would be too large is
+// never built: every resolved field adds its key and, for a leaf, its
+// value, approximately as JSON encodes them. Once the budget is spent the
+// response's context is cancelled, the remaining fields return at once
+// without running, and the whole response is replaced by one BadRequest
+// error. The same holds once the request's context ends (client gone,
+// deadline passed): no further field runs.
+type responseBudget struct {
+	max     int64
+	present graphql.ErrorPresenterFunc
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.ResponseInterceptor
+	graphql.FieldInterceptor
+} = (*responseBudget)(nil)
+
+func (*responseBudget) ExtensionName() string                   { return "ResponseBudget" }
+func (*responseBudget) Validate(graphql.ExecutableSchema) error { return nil }
+
+type budgetKey struct{}
+
+// budget is one response's spending.
+type budget struct {
+	used   atomic.Int64
+	over   atomic.Bool
+	cancel context.CancelFunc
+}
+
+// InterceptResponse gives the response its budget, and replaces a
+// response that overspent it by the error.
+func (b *responseBudget) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	spent := &budget{cancel: cancel}
+	resp := next(context.WithValue(ctx, budgetKey{}, spent))
+	if resp == nil || !spent.over.Load() {
+		return resp
+	}
+	err := domain.BadRequest("the response is larger than %d bytes (the limit): ask for fewer fields or a smaller page", b.max)
+	return &graphql.Response{Errors: gqlerror.List{b.present(ctx, err)}}
+}
+
+// InterceptField runs the field unless the response's budget is spent or
+// its context has ended, and charges what the field adds to the response.
+func (b *responseBudget) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
+	spent, _ := ctx.Value(budgetKey{}).(*budget)
+	if spent == nil {
+		return next(ctx)
+	}
+	if spent.over.Load() || ctx.Err() != nil {
+		return nil, context.Canceled
+	}
+	res, err := next(ctx)
+	size := 4 // quotes, colon, comma
+	if fc := graphql.GetFieldContext(ctx); fc != nil {
+		size += len(fc.Field.Alias)
+		if len(fc.Field.Selections) == 0 {
+			size += leafSize(res)
+		}
+	}
+	if spent.used.Add(int64(size)) > b.max && spent.over.CompareAndSwap(false, true) {
+		spent.cancel()
+	}
+	return res, err
+}
+
+// leafSize is about the size of a scalar or enum value (or a list of
+// them) as JSON.
+func leafSize(v any) int {
+	switch x := v.(type) {
+	case nil:
+		return 4
+	case string:
+		return len(x) + 2
+	case *string:
+		if x == nil {
+			return 4
+		}
+		return len(*x) + 2
+	case bool:
+		return 5
+	case int, int32, int64, float64:
+		return 8
+	}
+	r := reflect.ValueOf(v)
+	for r.Kind() == reflect.Pointer {
+		if r.IsNil() {
+			return 4
+		}
+		r = r.Elem()
+	}
+	switch r.Kind() {
+	case reflect.String:
+		return r.Len() + 2
+	case reflect.Slice, reflect.Array:
+		n := 2
+		for i := range r.Len() {
+			n += leafSize(r.Index(i).Interface()) + 1
+		}
+		return n
+	}
+	return 16 // other scalars (AWSDateTime, AWSJSON): about a timestamp
+}
