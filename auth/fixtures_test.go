@@ -248,6 +248,18 @@ func makeToken(t testing.TB, header, claims any, sign func([]byte) []byte) strin
 	return input + "." + base64.RawURLEncoding.EncodeToString(sig)
 }
 
+// makeRawToken is makeToken with header and payload given as raw JSON, for
+// documents json.Marshal cannot produce (repeated member names).
+func makeRawToken(header, payload string, sign func([]byte) []byte) string {
+	enc := base64.RawURLEncoding
+	input := enc.EncodeToString([]byte(header)) + "." + enc.EncodeToString([]byte(payload))
+	var sig []byte
+	if sign != nil {
+		sig = sign([]byte(input))
+	}
+	return input + "." + enc.EncodeToString(sig)
+}
+
 // countingKeySource counts lookups on an inner KeySource.
 type countingKeySource struct {
 	inner KeySource
