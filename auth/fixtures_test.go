@@ -62,12 +62,17 @@ type jwkEntry struct {
 	kid string
 	pub *rsa.PublicKey
 	alg string // "" omits the alg member
+	raw string // when set, the entry's JSON verbatim; the other fields are ignored
 }
 
 // jwksDoc builds a JWKS JSON document independently of jwx.
 func jwksDoc(entries ...jwkEntry) []byte {
-	keys := make([]map[string]any, 0, len(entries))
+	keys := make([]any, 0, len(entries))
 	for _, e := range entries {
+		if e.raw != "" {
+			keys = append(keys, json.RawMessage(e.raw))
+			continue
+		}
 		k := map[string]any{
 			"kty": "RSA",
 			"kid": e.kid,
