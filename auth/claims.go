@@ -52,9 +52,9 @@ func (v *Verifier) checkClaims(claims map[string]any, now time.Time) (Identity, 
 	if sub == "" {
 		return Identity{}, tokenErr(ReasonMalformed, errors.New("missing sub"))
 	}
-	groups, err := stringList(claims[claimGroups])
+	groups, err := groupsClaim(claims)
 	if err != nil {
-		return Identity{}, tokenErr(ReasonMalformed, fmt.Errorf("cognito:groups: %w", err))
+		return Identity{}, tokenErr(ReasonInvalidGroups, err)
 	}
 	id := Identity{
 		Sub:       sub,
@@ -76,14 +76,18 @@ func (v *Verifier) checkClaims(claims map[string]any, now time.Time) (Identity, 
 }
 
 // checkClient enforces ClientIDs: "aud" for id tokens, "client_id" for access
-// tokens. It returns a ReasonWrongAudience error on mismatch.
+// tokens. An id token's "aud" (a string or an array of strings) must name
+// at least one allowed client and nothing else. It returns a
+// ReasonWrongAudience error when no allowed client is named (or aud is
+// missing or mistyped), and a ReasonUntrustedAudience error when an allowed
+// client is named beside one that is not allowed.
 func (v *Verifier) checkClient(claims map[string]any, use string) error {
 	if len(v.clientIDs) == 0 {
 		return nil
 	}
 	if use == tokenUseAccess {
 		cid, _ := claims[claimClientID].(string)
-		if !slices.Contains(v.clientIDs, cid) {
+		if !v.allowedClient(cid) {
 			return tokenErr(ReasonWrongAudience, fmt.Errorf("client_id %.128q", cid))
 		}
 		return nil
@@ -92,13 +96,17 @@ func (v *Verifier) checkClient(claims map[string]any, use string) error {
 	if err != nil {
 		return tokenErr(ReasonWrongAudience, fmt.Errorf("aud: %w", err))
 	}
-	for _, a := range aud {
-		if slices.Contains(v.clientIDs, a) {
-			return nil
-		}
+	if !slices.ContainsFunc(aud, v.allowedClient) {
+		return tokenErr(ReasonWrongAudience, fmt.Errorf("aud %.128q", aud))
 	}
-	return tokenErr(ReasonWrongAudience, fmt.Errorf("aud %.128q", aud))
+	if i := slices.IndexFunc(aud, func(a string) bool { return !v.allowedClient(a) }); i >= 0 {
+		return tokenErr(ReasonUntrustedAudience, fmt.Errorf("aud %.128q", aud[i]))
+	}
+	return nil
 }
+
+// allowedClient reports whether id is one of the configured client ids.
+func (v *Verifier) allowedClient(id string) bool { return slices.Contains(v.clientIDs, id) }
 
 // checkTimes validates exp (required), nbf and iat with the leeway and
 // returns the expiry. Errors: ReasonMalformed for missing or non-numeric
@@ -138,8 +146,52 @@ func numericDate(claims map[string]any, name string) (t time.Time, ok bool, err 
 	return time.Unix(int64(sec), int64(frac*1e9)), true, nil
 }
 
-// stringList reads a claim that is absent, a string, or an array of strings.
-// It returns an error for any other shape.
+// groupsClaim reads "cognito:groups", which must be absent or an array of
+// strings (possibly empty). It returns an error for any other JSON type,
+// null included, and for an array holding anything but strings; nothing is
+// coerced.
+func groupsClaim(claims map[string]any) ([]string, error) {
+	raw, present := claims[claimGroups]
+	if !present {
+		return nil, nil
+	}
+	list, ok := raw.([]any)
+	if !ok {
+		return nil, fmt.Errorf("cognito:groups is a JSON %s", jsonTypeName(raw))
+	}
+	groups := make([]string, 0, len(list))
+	for i, e := range list {
+		g, ok := e.(string)
+		if !ok {
+			return nil, fmt.Errorf("cognito:groups[%d] is a JSON %s", i, jsonTypeName(e))
+		}
+		groups = append(groups, g)
+	}
+	return groups, nil
+}
+
+// jsonTypeName names the JSON type of a value decoded into any.
+func jsonTypeName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case float64:
+		return "number"
+	case string:
+		return "string"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	default:
+		return fmt.Sprintf("%T", v)
+	}
+}
+
+// stringList reads "aud", which may be absent, a string, or an array of
+// strings. It returns an error for any other shape.
 func stringList(raw any) ([]string, error) {
 	switch v := raw.(type) {
 	case nil:

@@ -24,8 +24,9 @@ type Config struct {
 	// JWKSURL is where a RemoteKeySource fetches keys when NewVerifier is
 	// given a nil KeySource. Default: Issuer + "/.well-known/jwks.json".
 	JWKSURL string
-	// ClientIDs are the allowed app client ids, checked against "aud" for id
-	// tokens and "client_id" for access tokens. Empty disables the check.
+	// ClientIDs are the allowed app client ids. An id token's "aud" must name
+	// at least one of them and nothing else; an access token's "client_id"
+	// must be one of them. Empty disables the check.
 	ClientIDs []string
 	// Leeway is the clock skew allowed for exp, nbf and iat. Default 30s;
 	// negative is an error.

@@ -16,6 +16,17 @@ const (
 	ReasonWrongAudience    = "wrong audience"
 	ReasonWrongTokenUse    = "wrong token_use"
 	ReasonKeysUnavailable  = "signing keys unavailable"
+
+	// ReasonUntrustedAudience: an id token's "aud" names an allowed client
+	// and also one that is not (OpenID Connect Core 3.1.3.7).
+	ReasonUntrustedAudience = "untrusted audience"
+	// ReasonInvalidGroups: "cognito:groups" is present but not an array of
+	// strings.
+	ReasonInvalidGroups = "cognito:groups is not an array of strings"
+	// ReasonDuplicateClaim: the payload object names a claim twice.
+	ReasonDuplicateClaim = "duplicate claim name"
+	// ReasonDuplicateHeader: the protected header names a parameter twice.
+	ReasonDuplicateHeader = "duplicate header parameter"
 )
 
 // ErrNoIdentity is returned by IdentityFrom when the context carries no

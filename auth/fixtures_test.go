@@ -62,12 +62,17 @@ type jwkEntry struct {
 	kid string
 	pub *rsa.PublicKey
 	alg string // "" omits the alg member
+	raw string // when set, the entry's JSON verbatim; the other fields are ignored
 }
 
 // jwksDoc builds a JWKS JSON document independently of jwx.
 func jwksDoc(entries ...jwkEntry) []byte {
-	keys := make([]map[string]any, 0, len(entries))
+	keys := make([]any, 0, len(entries))
 	for _, e := range entries {
+		if e.raw != "" {
+			keys = append(keys, json.RawMessage(e.raw))
+			continue
+		}
 		k := map[string]any{
 			"kty": "RSA",
 			"kid": e.kid,
@@ -246,6 +251,18 @@ func makeToken(t testing.TB, header, claims any, sign func([]byte) []byte) strin
 		sig = sign([]byte(input))
 	}
 	return input + "." + base64.RawURLEncoding.EncodeToString(sig)
+}
+
+// makeRawToken is makeToken with header and payload given as raw JSON, for
+// documents json.Marshal cannot produce (repeated member names).
+func makeRawToken(header, payload string, sign func([]byte) []byte) string {
+	enc := base64.RawURLEncoding
+	input := enc.EncodeToString([]byte(header)) + "." + enc.EncodeToString([]byte(payload))
+	var sig []byte
+	if sign != nil {
+		sig = sign([]byte(input))
+	}
+	return input + "." + enc.EncodeToString(sig)
 }
 
 // countingKeySource counts lookups on an inner KeySource.

@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/lestrrat-go/jwx/v3/jwk"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -27,7 +26,8 @@ const (
 // A lookup for an unknown kid triggers a refetch at most once per
 // MinRefreshInterval (successful or not), so tokens with random kids cannot
 // hammer the identity provider; concurrent callers share one fetch. A failed
-// fetch keeps the previously fetched keys. It is safe for concurrent use.
+// fetch keeps the previously fetched keys. Unusable keys in the set are
+// skipped one by one (see parseJWKS). It is safe for concurrent use.
 type RemoteKeySource struct {
 	url        string
 	client     *http.Client
@@ -36,7 +36,7 @@ type RemoteKeySource struct {
 	flight     singleflight.Group
 
 	mu          sync.RWMutex
-	keys        map[string]*rsa.PublicKey
+	set         keySet    // keys of the latest successful fetch
 	attempted   bool      // a fetch has completed at least once
 	lastAttempt time.Time // start time of the latest completed fetch
 	lastErr     error     // outcome of the latest completed fetch
@@ -83,19 +83,19 @@ func (s *RemoteKeySource) LookupKey(ctx context.Context, kid string) (*rsa.Publi
 		}
 	}
 	s.mu.RLock()
-	lastErr := s.lastErr
+	set, lastErr := s.set, s.lastErr
 	s.mu.RUnlock()
 	if lastErr != nil {
 		return nil, fmt.Errorf("auth: jwks %s: %w", s.url, lastErr)
 	}
-	return nil, fmt.Errorf("kid %.64q: %w", kid, ErrUnknownKey)
+	return set.lookup(kid)
 }
 
 // cached returns the key for kid from the last successful fetch.
 func (s *RemoteKeySource) cached(kid string) (*rsa.PublicKey, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	k, ok := s.keys[kid]
+	k, ok := s.set.keys[kid]
 	return k, ok
 }
 
@@ -115,42 +115,40 @@ func (s *RemoteKeySource) refresh(ctx context.Context) {
 		return
 	}
 	start := s.now()
-	keys, err := s.fetch(ctx)
+	set, err := s.fetch(ctx)
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.attempted, s.lastAttempt, s.lastErr = true, start, err
 	if err == nil {
-		s.keys = keys
+		s.set = set
 	}
 }
 
-// fetch downloads and parses the JWKS. It returns an error on transport
-// failure, a non-200 status, an oversized body, or a set without usable keys.
-func (s *RemoteKeySource) fetch(ctx context.Context) (map[string]*rsa.PublicKey, error) {
+// fetch downloads and parses the JWKS, skipping unusable keys one by one
+// (see parseJWKS). It returns an error on transport failure, a non-200
+// status, an oversized body, or a document that is not a key set or has no
+// usable key.
+func (s *RemoteKeySource) fetch(ctx context.Context) (keySet, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.url, nil)
 	if err != nil {
-		return nil, fmt.Errorf("build request: %w", err)
+		return keySet{}, fmt.Errorf("build request: %w", err)
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("fetch: %w", err)
+		return keySet{}, fmt.Errorf("fetch: %w", err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("fetch: status %d", resp.StatusCode)
+		return keySet{}, fmt.Errorf("fetch: status %d", resp.StatusCode)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxJWKSBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("read body: %w", err)
+		return keySet{}, fmt.Errorf("read body: %w", err)
 	}
 	if len(body) > maxJWKSBytes {
-		return nil, errors.New("body exceeds 1 MiB")
+		return keySet{}, errors.New("body exceeds 1 MiB")
 	}
-	set, err := jwk.Parse(body)
-	if err != nil {
-		return nil, fmt.Errorf("parse: %w", err)
-	}
-	return rsaKeysFromSet(set)
+	return parseJWKS(body)
 }

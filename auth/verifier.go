@@ -96,7 +96,10 @@ type joseHeader struct {
 // verifyUncached runs the full check: header, key lookup, signature, claims.
 func (v *Verifier) verifyUncached(ctx context.Context, raw string, now time.Time) (Identity, error) {
 	hdr, err := parseHeader(raw)
-	if err != nil {
+	switch {
+	case errors.Is(err, errDuplicateName):
+		return Identity{}, tokenErr(ReasonDuplicateHeader, err)
+	case err != nil:
 		return Identity{}, tokenErr(ReasonMalformed, err)
 	}
 	if hdr.Alg != algRS256 {
@@ -123,16 +126,20 @@ func (v *Verifier) verifyUncached(ctx context.Context, raw string, now time.Time
 	if err != nil {
 		return Identity{}, tokenErr(ReasonInvalidSignature, err)
 	}
-	var claims map[string]any
-	if err := json.Unmarshal(payload, &claims); err != nil || claims == nil {
-		return Identity{}, tokenErr(ReasonMalformed, errors.Join(errors.New("payload is not a JSON object"), err))
+	claims, err := decodeObject(payload)
+	switch {
+	case errors.Is(err, errDuplicateName):
+		return Identity{}, tokenErr(ReasonDuplicateClaim, err)
+	case err != nil:
+		return Identity{}, tokenErr(ReasonMalformed, fmt.Errorf("payload: %w", err))
 	}
 	return v.checkClaims(claims, now)
 }
 
 // parseHeader splits a compact JWS and decodes its protected header. It
 // returns an error unless raw has exactly three non-empty-header segments
-// and a base64url JSON object header.
+// and a base64url JSON object header; the error wraps errDuplicateName when
+// the header names a parameter twice.
 func parseHeader(raw string) (joseHeader, error) {
 	var hdr joseHeader
 	h, rest, ok := strings.Cut(raw, ".")
@@ -145,6 +152,11 @@ func parseHeader(raw string) (joseHeader, error) {
 	decoded, err := base64.RawURLEncoding.DecodeString(h)
 	if err != nil {
 		return hdr, fmt.Errorf("header encoding: %w", err)
+	}
+	// decodeObject refuses repeated names, which json.Unmarshal would
+	// resolve silently (and another parser perhaps differently).
+	if _, err := decodeObject(decoded); err != nil {
+		return hdr, fmt.Errorf("header: %w", err)
 	}
 	if err := json.Unmarshal(decoded, &hdr); err != nil {
 		return hdr, fmt.Errorf("header json: %w", err)

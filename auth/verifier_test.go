@@ -41,7 +41,7 @@ func TestVerifyAccepts(t *testing.T) {
 			name: "id token with aud array and no groups",
 			claims: func(e *testEnv) map[string]any {
 				c := e.idClaims()
-				c["aud"] = []string{"x", testClientID}
+				c["aud"] = []string{"other-client", testClientID}
 				delete(c, "cognito:groups")
 				return c
 			},
@@ -187,7 +187,7 @@ func TestVerifyRejects(t *testing.T) {
 		{"exp not a number", withClaims(id, func(_ *testEnv, c map[string]any) { c["exp"] = "tomorrow" }), ReasonMalformed},
 		{"exp absurdly large", withClaims(id, func(_ *testEnv, c map[string]any) { c["exp"] = 1e300 }), ReasonMalformed},
 		{"missing sub", withClaims(id, func(_ *testEnv, c map[string]any) { delete(c, "sub") }), ReasonMalformed},
-		{"groups not strings", withClaims(id, func(_ *testEnv, c map[string]any) { c["cognito:groups"] = []any{1, 2} }), ReasonMalformed},
+		{"groups not strings", withClaims(id, func(_ *testEnv, c map[string]any) { c["cognito:groups"] = []any{1, 2} }), ReasonInvalidGroups},
 		{"alg none", withHeader(func(h map[string]any) { h["alg"] = "none" }, nil), ReasonUnsupportedAlg},
 		{"alg None mixed case", withHeader(func(h map[string]any) { h["alg"] = "nOnE" }, nil), ReasonUnsupportedAlg},
 		{"alg missing", withHeader(func(h map[string]any) { delete(h, "alg") }, rsSigner), ReasonUnsupportedAlg},

@@ -363,6 +363,12 @@ func TestRejectedTokens(t *testing.T) {
 			{name: "70 KB token", header: "Bearer " + parts[0] + "." + strings.Repeat("A", 70<<10) + "." + parts[2], reason: auth.ReasonMalformed},
 			{name: "valid token in Basic form", header: "Basic " + valid, reason: auth.ReasonMalformed},
 			{name: "valid token twice", header: "Bearer " + valid + " " + valid, reason: auth.ReasonMalformed},
+			{name: "audience list with our client id and an untrusted one", header: "Bearer " + k.sign(t, k.header(), withClaims(base, "aud", []string{testClientID, "another-client-id"})), reason: auth.ReasonUntrustedAudience},
+			{name: "groups as a string", header: "Bearer " + k.sign(t, k.header(), withClaims(base, "cognito:groups", "Admins")), reason: auth.ReasonInvalidGroups},
+			{name: "groups as a number", header: "Bearer " + k.sign(t, k.header(), withClaims(base, "cognito:groups", 1)), reason: auth.ReasonInvalidGroups},
+			{name: "groups array with a number", header: "Bearer " + k.sign(t, k.header(), withClaims(base, "cognito:groups", []any{"Members", 1})), reason: auth.ReasonInvalidGroups},
+			{name: "sub twice", header: "Bearer " + signRawPayload(t, k, `{"sub":"a-admin",`+strings.TrimPrefix(string(mustJSON(t, base)), "{")), reason: auth.ReasonDuplicateClaim},
+			{name: "cognito:groups twice", header: "Bearer " + signRawPayload(t, k, strings.TrimSuffix(string(mustJSON(t, base)), "}")+`,"cognito:groups":["Admins"]}`), reason: auth.ReasonDuplicateClaim},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
@@ -413,7 +419,7 @@ func TestAcceptedTokens(t *testing.T) {
 			{"hand-signed, raw", k.sign(t, k.header(), base)},
 			{"hand-signed via jwx", "Bearer " + signWithJWX(t, k, base)},
 			{"access token with our client_id", "Bearer " + k.sign(t, k.header(), withClaims(base, "token_use", "access", "aud", nil, "client_id", testClientID, "cognito:username", nil, "username", "a-member-1"))},
-			{"audience list holding our client id", "Bearer " + k.sign(t, k.header(), withClaims(base, "aud", []string{"another-client-id", testClientID}))},
+			{"audience list holding only our client id", "Bearer " + k.sign(t, k.header(), withClaims(base, "aud", []string{testClientID}))},
 			{"expired within the leeway", "Bearer " + k.sign(t, k.header(), withClaims(base, "iat", now-3600, "exp", now-5))},
 			{"nbf within the leeway", "Bearer " + k.sign(t, k.header(), withClaims(base, "nbf", now+5))},
 		}
@@ -503,4 +509,26 @@ func randomKid() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// signRawPayload signs payload, raw JSON that json.Marshal could not
+// produce (a repeated name), with the env's key under a valid header.
+func signRawPayload(t *testing.T, k tokenKit, payload string) string {
+	t.Helper()
+	input := encodeSegment(t, k.header()) + "." + base64.RawURLEncoding.EncodeToString([]byte(payload))
+	sum := sha256.Sum256([]byte(input))
+	sig, err := rsa.SignPKCS1v15(rand.Reader, k.key, crypto.SHA256, sum[:])
+	if err != nil {
+		t.Fatalf("sign: %v", err)
+	}
+	return input + "." + base64.RawURLEncoding.EncodeToString(sig)
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("encode: %v", err)
+	}
+	return b
 }
