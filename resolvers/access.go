@@ -10,18 +10,30 @@ import (
 )
 
 // caller is the signed-in user: the verified token plus the user record
-// from the store (the token alone never decides the organisation).
+// from the store, loaded afresh for every operation.
+//
+// The token's groups drive only the schema's field directives
+// (fieldauth.go). Every rule here (tenant, ownership, role) is decided by
+// the stored user: its organisation and its role. A caller needs both, the
+// group for the directive and the role for the rule, so a user demoted or
+// removed in the store loses rights on the next request, whatever the
+// groups of its still-valid token say. Operators are no organisation's
+// users and have no caller: createOrganisation is theirs by its directive
+// alone.
 type caller struct {
 	identity auth.Identity
 	user     domain.User
 }
 
-// staff reports whether the caller may manage others in its organisation.
-func (c caller) staff() bool {
-	return c.identity.InGroup(domain.GroupAdmins, domain.GroupCaregivers)
-}
+// staff reports whether the caller's stored role (admin or caregiver) lets
+// it see and plan for others in its organisation.
+func (c caller) staff() bool { return c.admin() || c.caregiver() }
 
-func (c caller) admin() bool { return c.identity.InGroup(domain.GroupAdmins) }
+// admin reports whether the caller's stored role is admin.
+func (c caller) admin() bool { return c.user.Role == domain.RoleAdmin }
+
+// caregiver reports whether the caller's stored role is caregiver.
+func (c caller) caregiver() bool { return c.user.Role == domain.RoleCaregiver }
 
 // currentCaller returns the caller, or Unauthorized when the token's subject
 // is not a user of any organisation.
@@ -76,7 +88,8 @@ func (c caller) canSeeSchedule(s domain.Schedule) error {
 }
 
 // canPlanFor: may the caller create or change schedules owned by owner?
-// Admins plan for anyone in their organisation, caregivers for members.
+// By stored role: admins plan for anyone in their organisation, caregivers
+// for members.
 func (c caller) canPlanFor(owner domain.User) error {
 	if err := c.sameOrganisation(owner.OrganisationID, "user", owner.ID); err != nil {
 		return err
@@ -84,7 +97,7 @@ func (c caller) canPlanFor(owner domain.User) error {
 	switch {
 	case c.admin():
 		return nil
-	case c.identity.InGroup(domain.GroupCaregivers) && owner.Role == domain.RoleMember:
+	case c.caregiver() && owner.Role == domain.RoleMember:
 		return nil
 	}
 	return domain.Unauthorized("you may not plan schedules for user %s", owner.ID)

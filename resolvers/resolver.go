@@ -1,7 +1,8 @@
 // Package resolvers implements Dayline's GraphQL schema for gqlgen. Resolvers
 // are thin: authorize (access.go), read through the per-operation loaders or
 // call the store, return. Field-level authorization by directive lives in
-// fieldauth.go; tenant and ownership rules in access.go.
+// fieldauth.go (by the token's groups); tenant, ownership and role rules in
+// access.go (by the user and role stored for the caller).
 package resolvers
 
 import (
