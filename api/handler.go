@@ -102,6 +102,9 @@ func New(cfg Config) *Handler {
 		}
 		return next(ctx)
 	})
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(context.WithValue(ctx, operationRuns{}, true))
+	})
 	// Loaders are created per response: once per query, and once per event
 	// of a subscription, so cached reads never go stale.
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
@@ -115,14 +118,23 @@ func New(cfg Config) *Handler {
 
 // withLoaders gives the response fresh loaders (a mutation's fields get
 // their own, see New, so its response-level ones read nothing).
+// A response that only carries a refusal (gqlgen's DispatchError) runs
+// nothing, so it gets no loaders and reads nothing.
 func withLoaders(next graphql.ResponseHandler, cfg Config) graphql.ResponseHandler {
 	return func(ctx context.Context) *graphql.Response {
-		if isMutation(ctx) {
+		switch {
+		case ctx.Value(operationRuns{}) == nil:
+			return next(ctx)
+		case isMutation(ctx):
 			return next(loaders.With(ctx, loaders.New(cfg.Store, cfg.LoaderWait)))
 		}
 		return next(freshLoaders(ctx, cfg))
 	}
 }
+
+// operationRuns marks the context of an operation gqlgen dispatches (its
+// responses run resolvers), as opposed to a refusal.
+type operationRuns struct{}
 
 // isMutation reports whether ctx's operation is a mutation.
 func isMutation(ctx context.Context) bool {
