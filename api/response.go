@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"io"
+	"net/http"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -36,6 +37,17 @@ func NewResponse(r *graphql.Response) Response {
 		})
 	}
 	return out
+}
+
+// WriteHTTP writes r as the whole HTTP response: Content-Type m (with
+// charset=utf-8), Vary: Accept (the media type depends on it), status, and
+// the body WriteResponse writes.
+func WriteHTTP(w http.ResponseWriter, m MediaType, status int, r *graphql.Response) {
+	h := w.Header()
+	h.Set("Content-Type", m.ContentType())
+	h.Add("Vary", "Accept")
+	w.WriteHeader(status)
+	WriteResponse(w, r)
 }
 
 // WriteResponse writes r as AppSync-shaped JSON. The data, already JSON

