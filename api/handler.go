@@ -33,7 +33,8 @@ type Config struct {
 	// Limits bound what one request may cost; zero fields take
 	// DefaultLimits.
 	Limits Limits
-	// Introspection allows __schema and __type queries.
+	// Introspection allows __schema and __type queries; without it they
+	// answer null with an Unauthorized error.
 	Introspection bool
 	// IntrospectionGroups, when not empty, restricts introspection to
 	// callers in one of these Cognito groups (others get the field
@@ -86,8 +87,11 @@ func New(cfg Config) *Handler {
 	srv.SetParserTokenLimit(limits.MaxTokens + 1)
 	srv.SetErrorPresenter(present)
 	srv.SetRecoverFunc(recoverPanic(cfg.Logger))
-	if cfg.Introspection {
-		srv.Use(extension.Introspection{})
+	// Introspection is switched off, or limited to groups, by the field
+	// authorizer: a denied __schema answers like any denied field.
+	srv.Use(extension.Introspection{})
+	if !cfg.Introspection {
+		authorizer.DisableIntrospection()
 	}
 	srv.Use(newShapeLimit(limits))
 	srv.Use(cost)

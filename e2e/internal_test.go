@@ -86,5 +86,8 @@ func TestIntrospectionSwitch(t *testing.T) {
 		if got != enabled {
 			t.Errorf("introspection enabled=%v: answered=%v: %s", enabled, got, r.Raw)
 		}
+		if !enabled && (len(r.Errors) != 1 || r.Errors[0].ErrorType != "Unauthorized") {
+			t.Errorf("disabled introspection: want one Unauthorized error, got %s", r.Raw)
+		}
 	}
 }

@@ -149,6 +149,11 @@ func (fa *FieldAuthorizer) checkField(ctx context.Context, next graphql.Resolver
 	return next(ctx)
 }
 
+// DisableIntrospection denies introspection (Query.__schema and
+// Query.__type) to every caller, with the field directive's Unauthorized
+// error. __typename stays open.
+func (fa *FieldAuthorizer) DisableIntrospection() { fa.RestrictIntrospection([]string{denyAll}) }
+
 // RestrictIntrospection limits introspection (Query.__schema and
 // Query.__type) to callers in one of groups, with the same Unauthorized
 // error as a field directive; no groups leaves it open to every signed-in
