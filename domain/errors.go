@@ -58,17 +58,20 @@ func ErrorMessage(err error) string {
 // IsCode reports whether err carries the given code.
 func IsCode(err error, code Code) bool { return ErrorCode(err) == code }
 
-// NotFound returns a NotFound error naming the kind and id that was missing.
-func NotFound(kind, id string) *Error { return Errorf(CodeNotFound, "%s %s not found", kind, id) }
+// NotFound returns a NotFound error naming the kind and id that was missing
+// (an id that is no valid id shortened and escaped, see printableID).
+func NotFound(kind, id string) *Error {
+	return Errorf(CodeNotFound, "%s %s not found", kind, printableID(id))
+}
 
 // Conflict returns a Conflict error for a stale expectedVersion.
 func Conflict(kind, id string) *Error {
-	return Errorf(CodeConflict, "%s %s was changed by someone else: reload it and try again with its current version", kind, id)
+	return Errorf(CodeConflict, "%s %s was changed by someone else: reload it and try again with its current version", kind, printableID(id))
 }
 
 // Taken returns a Conflict error for a create whose id is already in use.
 func Taken(kind, id string) *Error {
-	return Errorf(CodeConflict, "%s id %s is already in use", kind, id)
+	return Errorf(CodeConflict, "%s id %s is already in use", kind, printableID(id))
 }
 
 // Unauthorized returns an Unauthorized error with the given message.

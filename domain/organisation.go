@@ -63,28 +63,38 @@ type User struct {
 // NormalizedEmail is the form in which emails are compared for uniqueness.
 func NormalizedEmail(e scalars.Email) string { return strings.ToLower(strings.TrimSpace(string(e))) }
 
-// Validate returns a BadRequest error if u lacks a required field.
+// Validate returns a BadRequest error if u breaks a rule: an id, a name, an
+// email and a phone (if any) that pass CheckText within their limits, and a
+// known role.
 func (u User) Validate() error {
-	switch {
-	case strings.TrimSpace(u.Name) == "":
-		return BadRequest("user name must not be empty")
-	case len(u.Name) > 200:
-		return BadRequest("user name must be at most 200 characters")
-	case u.Email == "":
-		return BadRequest("user email must not be empty")
-	case !u.Role.Valid():
+	if err := CheckID("user id", u.ID); err != nil {
+		return err
+	}
+	if err := CheckID("user organisationId", u.OrganisationID); err != nil {
+		return err
+	}
+	if err := CheckRequiredText("user name", u.Name, MaxNameBytes, SingleLine); err != nil {
+		return err
+	}
+	if err := CheckRequiredText("user email", string(u.Email), MaxEmailBytes, SingleLine); err != nil {
+		return err
+	}
+	if u.Phone != nil {
+		if err := CheckText("user phone", string(*u.Phone), MaxPhoneBytes, SingleLine); err != nil {
+			return err
+		}
+	}
+	if !u.Role.Valid() {
 		return BadRequest("unknown role %q", u.Role)
 	}
 	return nil
 }
 
-// Validate returns a BadRequest error if o lacks a required field.
+// Validate returns a BadRequest error if o breaks a rule: an id and a name
+// that pass CheckText within their limits.
 func (o Organisation) Validate() error {
-	if strings.TrimSpace(o.Name) == "" {
-		return BadRequest("organisation name must not be empty")
+	if err := CheckID("organisation id", o.ID); err != nil {
+		return err
 	}
-	if len(o.Name) > 200 {
-		return BadRequest("organisation name must be at most 200 characters")
-	}
-	return nil
+	return CheckRequiredText("organisation name", o.Name, MaxNameBytes, SingleLine)
 }

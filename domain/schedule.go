@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"strings"
 	"sync"
 	"time"
 
@@ -11,11 +10,13 @@ import (
 // Size limits. MaxTasksPerSchedule keeps one schedule and its task
 // references inside a single DynamoDB transaction; with the text limits a
 // schedule item stays far below DynamoDB's 400 KB item limit.
+// MaxSchedulesPerOwner bounds the unpaged lists of a user's schedules (and
+// so an agenda); the stores enforce it when a schedule is created
+// (TooManySchedules). The other text limits are in text.go.
 const (
-	MaxTasksPerSchedule = 50
-	MaxTaskNotesBytes   = 2000
-	MaxTaskIconBytes    = 64
-	// MaxSchedulesPerOwner bounds a user's schedules.
+	MaxTasksPerSchedule  = 50
+	MaxTaskNotesBytes    = 2000
+	MaxTaskIconBytes     = 64
 	MaxSchedulesPerOwner = 20
 )
 
@@ -110,8 +111,7 @@ func (s Schedule) AppliesOn(date scalars.Date) bool {
 	if s.Date != nil {
 		return s.Date.Day() == date.Day()
 	}
-	y, m, d := date.Civil()
-	wd := WeekdayOf(time.Date(y, m, d, 12, 0, 0, 0, time.UTC).Weekday())
+	wd := weekdayOn(date)
 	for _, day := range s.Days {
 		if day == wd {
 			return true
@@ -120,15 +120,19 @@ func (s Schedule) AppliesOn(date scalars.Date) bool {
 	return false
 }
 
-// Validate returns a BadRequest error if the schedule breaks a rule: a title,
-// an IANA timezone, either weekdays or one date (not both, not neither), at
-// most MaxTasksPerSchedule valid tasks.
+// Validate returns a BadRequest error if the schedule breaks a rule: an id, a
+// title and an IANA timezone that pass CheckText within their limits,
+// either weekdays (each at most once) or one date (not both, not neither),
+// at most MaxTasksPerSchedule valid tasks.
 func (s Schedule) Validate() error {
-	if strings.TrimSpace(s.Title) == "" {
-		return BadRequest("schedule title must not be empty")
+	if err := CheckID("schedule id", s.ID); err != nil {
+		return err
 	}
-	if len(s.Title) > 200 {
-		return BadRequest("schedule title must be at most 200 characters")
+	if err := CheckRequiredText("schedule title", s.Title, MaxTitleBytes, SingleLine); err != nil {
+		return err
+	}
+	if err := CheckRequiredText("schedule timezone", s.Timezone, MaxTimezoneBytes, SingleLine); err != nil {
+		return err
 	}
 	if _, err := s.Location(); err != nil {
 		return err
@@ -144,6 +148,13 @@ func (s Schedule) Validate() error {
 	if s.Date == nil && len(s.Days) == 0 {
 		return BadRequest("a schedule needs weekdays or a date")
 	}
+	seen := make(map[Weekday]bool, len(s.Days))
+	for _, d := range s.Days {
+		if seen[d] {
+			return BadRequest("schedule days must name each weekday at most once")
+		}
+		seen[d] = true
+	}
 	if len(s.Tasks) > MaxTasksPerSchedule {
 		return BadRequest("a schedule holds at most %d tasks", MaxTasksPerSchedule)
 	}
@@ -155,24 +166,41 @@ func (s Schedule) Validate() error {
 	return nil
 }
 
-// Validate returns a BadRequest error if the task breaks a rule.
+// Validate returns a BadRequest error if the task breaks a rule: an id, a
+// title, notes and an icon that pass CheckText within their limits (notes
+// may hold tabs and newlines), a valid start time, a duration and reminder
+// of at most a day.
 func (t Task) Validate() error {
+	if err := CheckID("task id", t.ID); err != nil {
+		return err
+	}
 	if _, err := scalars.ParseTime(string(t.StartTime)); err != nil {
 		return BadRequest("task startTime: %v", err)
 	}
+	if err := CheckRequiredText("task title", t.Title, MaxTitleBytes, SingleLine); err != nil {
+		return err
+	}
+	if t.Notes != nil {
+		if err := CheckText("task notes", *t.Notes, MaxTaskNotesBytes, MultiLine); err != nil {
+			return err
+		}
+	}
+	if t.Icon != nil {
+		if err := CheckText("task icon", *t.Icon, MaxTaskIconBytes, SingleLine); err != nil {
+			return err
+		}
+	}
 	switch {
-	case strings.TrimSpace(t.Title) == "":
-		return BadRequest("task title must not be empty")
-	case len(t.Title) > 200:
-		return BadRequest("task title must be at most 200 characters")
-	case t.Notes != nil && len(*t.Notes) > MaxTaskNotesBytes:
-		return BadRequest("task notes must be at most %d bytes", MaxTaskNotesBytes)
-	case t.Icon != nil && len(*t.Icon) > MaxTaskIconBytes:
-		return BadRequest("task icon must be at most %d bytes", MaxTaskIconBytes)
 	case t.DurationMinutes < 0 || t.DurationMinutes > 24*60:
 		return BadRequest("task durationMinutes must be between 0 and 1440")
 	case t.ReminderMinutesBefore != nil && (*t.ReminderMinutesBefore < 0 || *t.ReminderMinutesBefore > 24*60):
 		return BadRequest("task reminderMinutesBefore must be between 0 and 1440")
 	}
 	return nil
+}
+
+// TooManySchedules is the error of creating a schedule for an owner who
+// holds MaxSchedulesPerOwner already.
+func TooManySchedules() *Error {
+	return BadRequest("a user holds at most %d schedules", MaxSchedulesPerOwner)
 }

@@ -8,6 +8,7 @@ package loaders
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/graph-gophers/dataloader/v7"
@@ -126,7 +127,7 @@ func (l *Loaders) MemberPages() *dataloader.Loader[MemberPageKey, domain.Page[do
 // operation: every resolver needs the caller first, so waiting to batch it
 // would only add a round.
 func (l *Loaders) LoadUsersNow(ctx context.Context, ids ...string) {
-	users, err := l.src.GetUsers(ctx, ids)
+	users, err := l.src.GetUsers(ctx, validIDs(ids))
 	found := make(map[string]domain.User, len(users))
 	for _, u := range users {
 		found[u.ID] = u
@@ -153,9 +154,12 @@ func newLoader[K comparable, V any](wait time.Duration, fn dataloader.BatchFunc[
 
 // byID adapts a batch read that omits missing ids into a batch function
 // that answers every key in order: missing ones get a NotFound error.
+// Invalid ids (domain.ValidID), which can name nothing stored, are missing
+// without being sent to the store: a 10,000-byte id must not reach a
+// DynamoDB key.
 func byID[V any](kind string, fetch func(context.Context, []string) ([]V, error), id func(V) string) dataloader.BatchFunc[string, V] {
 	return func(ctx context.Context, keys []string) []*dataloader.Result[V] {
-		items, err := fetch(ctx, keys)
+		items, err := fetch(ctx, validIDs(keys))
 		out := make([]*dataloader.Result[V], len(keys))
 		if err != nil {
 			for i := range out {
@@ -210,6 +214,23 @@ func days(src Source) dataloader.BatchFunc[domain.OwnerDate, Day] {
 		}
 		return out
 	}
+}
+
+// validIDs returns the ids that pass domain.ValidID (all of them, without
+// copying, in the usual case).
+func validIDs(ids []string) []string {
+	for i, id := range ids {
+		if !domain.ValidID(id) {
+			valid := slices.Clone(ids[:i])
+			for _, id := range ids[i+1:] {
+				if domain.ValidID(id) {
+					valid = append(valid, id)
+				}
+			}
+			return valid
+		}
+	}
+	return ids
 }
 
 // memberPages reads each requested page (keys are distinct: the loader

@@ -156,23 +156,71 @@ func schedulesOf(ctx context.Context, ownerID string) ([]domain.Schedule, error)
 	return s, err
 }
 
-// completionFor checks the caller may tick taskID and returns the
-// completion key for date.
-func completionFor(ctx context.Context, taskID string, date scalars.Date) (domain.Completion, error) {
-	c, err := currentCaller(ctx)
+// completionToSet checks that the caller may tick taskID and that the
+// task occurs on date (its schedule is active and applies that day, else
+// BadRequest), and returns the completion key for date.
+func completionToSet(ctx context.Context, taskID string, date scalars.Date) (domain.Completion, error) {
+	c, s, err := completionFor(ctx, taskID, date)
 	if err != nil {
 		return domain.Completion{}, err
+	}
+	if err := s.CheckTaskOccurs(taskID, date); err != nil {
+		return domain.Completion{}, err
+	}
+	return c, nil
+}
+
+// completionToClear checks that the caller may untick taskID on date and
+// returns the completion key: the task occurs on date, or a completion of
+// it on date is stored (a tick made before its schedule was deactivated or
+// moved to other days can still be undone). Else BadRequest, as for
+// completeTask.
+func completionToClear(ctx context.Context, taskID string, date scalars.Date) (domain.Completion, error) {
+	c, s, err := completionFor(ctx, taskID, date)
+	if err != nil {
+		return domain.Completion{}, err
+	}
+	occurs := s.CheckTaskOccurs(taskID, date)
+	if occurs == nil {
+		return c, nil
 	}
 	l, err := loaders.From(ctx)
 	if err != nil {
 		return domain.Completion{}, err
 	}
-	ref, err := l.TaskRefs().Load(ctx, taskID)()
+	day, err := l.Days().Load(ctx, domain.OwnerDate{OwnerID: c.OwnerID, Day: date.Day()})()
 	if err != nil {
 		return domain.Completion{}, err
 	}
+	for _, done := range day.Completions {
+		if done.TaskID == taskID {
+			return c, nil
+		}
+	}
+	return domain.Completion{}, occurs
+}
+
+// completionFor checks the caller may tick taskID and returns the
+// completion key for date and the task's schedule.
+func completionFor(ctx context.Context, taskID string, date scalars.Date) (domain.Completion, domain.Schedule, error) {
+	c, err := currentCaller(ctx)
+	if err != nil {
+		return domain.Completion{}, domain.Schedule{}, err
+	}
+	l, err := loaders.From(ctx)
+	if err != nil {
+		return domain.Completion{}, domain.Schedule{}, err
+	}
+	ref, err := l.TaskRefs().Load(ctx, taskID)()
+	if err != nil {
+		return domain.Completion{}, domain.Schedule{}, err
+	}
 	if err := c.canTick(ref); err != nil {
-		return domain.Completion{}, err
+		return domain.Completion{}, domain.Schedule{}, err
+	}
+	s, err := l.Schedules().Load(ctx, ref.ScheduleID)()
+	if err != nil {
+		return domain.Completion{}, domain.Schedule{}, err
 	}
 	return domain.Completion{
 		OwnerID:        ref.OwnerID,
@@ -180,5 +228,5 @@ func completionFor(ctx context.Context, taskID string, date scalars.Date) (domai
 		ScheduleID:     ref.ScheduleID,
 		TaskID:         ref.TaskID,
 		Date:           date,
-	}, nil
+	}, s, nil
 }

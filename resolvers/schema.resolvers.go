@@ -193,7 +193,7 @@ func (r *mutationResolver) ReorderTasks(ctx context.Context, scheduleID string, 
 }
 
 func (r *mutationResolver) CompleteTask(ctx context.Context, taskID string, date scalars.Date) (*domain.Completion, error) {
-	c, err := completionFor(ctx, taskID, date)
+	c, err := completionToSet(ctx, taskID, date)
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +207,7 @@ func (r *mutationResolver) CompleteTask(ctx context.Context, taskID string, date
 }
 
 func (r *mutationResolver) UncompleteTask(ctx context.Context, taskID string, date scalars.Date) (*domain.Completion, error) {
-	c, err := completionFor(ctx, taskID, date)
+	c, err := completionToClear(ctx, taskID, date)
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,9 @@ const (
 	TypeSchedule     = "Schedule"
 	TypeTaskRef      = "TaskRef"
 	TypeCompletion   = "Completion"
+	// TypeScheduleCount is the DynamoDB store's count of an owner's
+	// schedules (the embedded store counts its index instead).
+	TypeScheduleCount = "ScheduleCount"
 )
 
 // IndexGSI1 is the name of the secondary index keyed by gsi1pk/gsi1sk.
@@ -78,6 +81,11 @@ func OwnerScheduleIndexKey(ownerID, scheduleID string) Key {
 
 // OwnerSchedulesPartition is the gsi1 partition that lists an owner's schedules.
 func OwnerSchedulesPartition(ownerID string) string { return join("OWNER", ownerID) }
+
+// ScheduleCountKey is the primary key of the item that counts an owner's
+// schedules, in the owner's partition: CreateSchedule increments it on the
+// condition that it stays within domain.MaxSchedulesPerOwner.
+func ScheduleCountKey(ownerID string) Key { return Key{join("USER", ownerID), "SCHEDULES"} }
 
 // TaskRefKey is the primary key of the item that locates a task's schedule.
 func TaskRefKey(taskID string) Key { return Key{join("TASK", taskID), "TASK"} }

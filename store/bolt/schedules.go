@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 
@@ -88,8 +89,11 @@ func (s *Store) ListSchedules(ctx context.Context, ownerID string, page domain.P
 
 // CreateSchedule stores a new schedule with its tasks embedded, and a task
 // reference per task, in one transaction. It returns a Conflict error if the
-// schedule id or a task id exists already (or a task id appears twice);
-// nothing is written then.
+// schedule id or a task id exists already (or a task id appears twice),
+// NotFound if the owner is not a user of the schedule's organisation, and
+// BadRequest (domain.TooManySchedules) if the owner holds
+// domain.MaxSchedulesPerOwner schedules already, counted inside the write
+// transaction; nothing is written then.
 func (s *Store) CreateSchedule(ctx context.Context, sc domain.Schedule) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("create schedule %s: %w", sc.ID, err)
@@ -106,6 +110,9 @@ func (s *Store) CreateSchedule(ctx context.Context, sc domain.Schedule) error {
 		if !ok || owner.Data.OrganisationID != sc.OrganisationID {
 			return domain.NotFound("user", sc.OwnerID)
 		}
+		if t.countIndex(store.OwnerSchedulesPartition(sc.OwnerID)) >= domain.MaxSchedulesPerOwner {
+			return domain.TooManySchedules()
+		}
 		if err := t.putTaskRefs(sc); err != nil {
 			return err
 		}
@@ -121,8 +128,9 @@ func (s *Store) CreateSchedule(ctx context.Context, sc domain.Schedule) error {
 // transaction when the stored version equals expectedVersion; sc.Version
 // must be expectedVersion+1. References of removed tasks are deleted, their
 // completions kept. It returns NotFound if the schedule is missing, Conflict
-// on a stale version or a task id used by another schedule; nothing is
-// written then.
+// on a stale version or a task id used by another schedule, BadRequest
+// (domain.TooManySchedules) when it moves to an owner who holds the most
+// schedules already; nothing is written then.
 func (s *Store) UpdateSchedule(ctx context.Context, sc domain.Schedule, expectedVersion int) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("update schedule %s: %w", sc.ID, err)
@@ -134,6 +142,9 @@ func (s *Store) UpdateSchedule(ctx context.Context, sc domain.Schedule, expected
 		old, err := t.scheduleAt(sc.ID, expectedVersion)
 		if err != nil {
 			return err
+		}
+		if old.OwnerID != sc.OwnerID && t.countIndex(store.OwnerSchedulesPartition(sc.OwnerID)) >= domain.MaxSchedulesPerOwner {
+			return domain.TooManySchedules()
 		}
 		if err := t.putTaskRefs(sc); err != nil {
 			return err
@@ -268,6 +279,18 @@ func (t txn) deleteSchedule(sc domain.Schedule) error {
 		}
 	}
 	return t.delete(store.ScheduleKey(sc.ID))
+}
+
+// countIndex returns the number of items in gsi1 partition gsi1pk, without
+// reading them.
+func (t txn) countIndex(gsi1pk string) int {
+	prefix := indexPartitionPrefix(gsi1pk)
+	n := 0
+	c := t.gsi1.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		n++
+	}
+	return n
 }
 
 // deleteOwnerSchedules removes every schedule of ownerID with its task

@@ -9,7 +9,7 @@ import (
 )
 
 // DeleteUser removes the user, its email claim, its schedules with their
-// task references, and its completions, when the stored version equals
+// task references and their count, and its completions, when the stored version equals
 // expectedVersion. It returns NotFound if the user is missing, Conflict on
 // a stale version (or when one of its schedules changes meanwhile); nothing
 // is removed then. Other errors are ServiceUnavailable or internal.
@@ -20,9 +20,9 @@ import (
 // everything fits in one transaction of 100 actions it is one transaction.
 // Otherwise the schedules (each with its references, never split) and the
 // completions go first, in transactions that each also check the user's
-// version, and the user with its claim last: a failure part-way leaves the
-// user in place with part of its data, and deleting it again finishes the
-// job.
+// version, and the user with its claim and schedule count last: a failure
+// part-way leaves the user in place with part of its data (and its
+// schedule count as it was), and deleting it again finishes the job.
 func (s *Store) DeleteUser(ctx context.Context, id string, expectedVersion int) error {
 	u, err := s.userAt(ctx, id, expectedVersion)
 	if err != nil {
@@ -37,6 +37,7 @@ func (s *Store) DeleteUser(ctx context.Context, id string, expectedVersion int) 
 		s.deleteWrite(userKey, versionIs(expectedVersion), s.versionFailure("user", id, userKey)),
 		s.deleteWrite(store.UserEmailClaimKey(u), missingOr("userId", id),
 			failure(domain.Errorf(domain.CodeConflict, "email %s of user %s is claimed by another user", u.Email, id))),
+		s.deleteWrite(store.ScheduleCountKey(id), condition{}, nil),
 	}
 
 	total := len(last)

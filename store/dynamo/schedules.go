@@ -50,9 +50,13 @@ func (s *Store) ListSchedules(ctx context.Context, ownerID string, page domain.P
 // CreateSchedule stores a new schedule with its tasks embedded, and a task
 // reference per task, in one transaction: the schedule conditional on its
 // id being free, each reference on being free (or already this
-// schedule's). It returns a Conflict error if the schedule id or a task id
-// exists already (or a task id appears twice); nothing is written then.
-// Other errors are ServiceUnavailable or internal.
+// schedule's), the owner on existing in the schedule's organisation, and
+// the owner's schedule count (schedule_count.go) on staying within
+// domain.MaxSchedulesPerOwner. It returns a Conflict error if the schedule
+// id or a task id exists already (or a task id appears twice), NotFound if
+// the owner is missing, BadRequest (domain.TooManySchedules) if the owner
+// holds the most schedules already; nothing is written then. Other errors
+// are ServiceUnavailable or internal.
 func (s *Store) CreateSchedule(ctx context.Context, sc domain.Schedule) error {
 	if err := uniqueTasks(sc); err != nil {
 		return fmt.Errorf("create schedule %s: %w", sc.ID, err)
@@ -69,7 +73,7 @@ func (s *Store) CreateSchedule(ctx context.Context, sc domain.Schedule) error {
 		names:  map[string]string{"#pk": attrPK, "#org": "organisationId"},
 		values: map[string]types.AttributeValue{":org": stringValue(sc.OrganisationID)},
 	}, failure(domain.NotFound("user", sc.OwnerID)))
-	writes := []txWrite{write, ownerExists}
+	writes := []txWrite{write, ownerExists, s.countUp(sc.OwnerID)}
 	for _, t := range sc.Tasks {
 		w, err := s.taskRefWrite(sc, t.ID)
 		if err != nil {
@@ -87,7 +91,9 @@ func (s *Store) CreateSchedule(ctx context.Context, sc domain.Schedule) error {
 // tasks; their completions are kept. It returns NotFound if the schedule is
 // missing, Conflict on a stale version or a task id used by another
 // schedule; nothing is written then. Other errors are ServiceUnavailable or
-// internal.
+// internal. A schedule that changes owner moves from one owner's schedule
+// count to the other's (BadRequest when the new owner holds the most
+// already).
 //
 // Only when every task is replaced at once (50 added and 50 removed, one
 // action over DynamoDB's 100) do the surplus reference removals run right
@@ -112,6 +118,9 @@ func (s *Store) UpdateSchedule(ctx context.Context, sc domain.Schedule, expected
 		return fmt.Errorf("update schedule %s: %w", sc.ID, err)
 	}
 	writes := []txWrite{write}
+	if old.OwnerID != sc.OwnerID {
+		writes = append(writes, s.countUp(sc.OwnerID), s.countDown(old.OwnerID))
+	}
 	oldTasks := make(map[string]bool, len(old.Tasks))
 	for _, t := range old.Tasks {
 		oldTasks[t.ID] = true
@@ -150,8 +159,9 @@ func (s *Store) UpdateSchedule(ctx context.Context, sc domain.Schedule, expected
 	return nil
 }
 
-// DeleteSchedule removes the schedule and its task references in one
-// transaction when the stored version equals expectedVersion. It returns
+// DeleteSchedule removes the schedule and its task references, and counts
+// one schedule less for its owner, in one transaction when the stored
+// version equals expectedVersion. It returns
 // NotFound if the schedule is missing, Conflict on a stale version; nothing
 // is removed then. Other errors are ServiceUnavailable or internal.
 func (s *Store) DeleteSchedule(ctx context.Context, id string, expectedVersion int) error {
@@ -160,7 +170,7 @@ func (s *Store) DeleteSchedule(ctx context.Context, id string, expectedVersion i
 		return fmt.Errorf("delete schedule %s: %w", id, err)
 	}
 	k := store.ScheduleKey(id)
-	writes := s.deleteScheduleWrites(old, s.versionFailure("schedule", id, k))
+	writes := append(s.deleteScheduleWrites(old, s.versionFailure("schedule", id, k)), s.countDown(old.OwnerID))
 	return wrapf(s.transact(ctx, writes), "delete schedule %s", id)
 }
 

@@ -114,6 +114,23 @@ func (s *Store) checkWrite(k store.Key, c condition, failed func(context.Context
 	}
 }
 
+// updateWrite returns an Update of the item at k with the expression update
+// under c (when c.expr is set); c's names and values serve both.
+func (s *Store) updateWrite(k store.Key, update string, c condition, failed func(context.Context, map[string]types.AttributeValue) error) txWrite {
+	u := &types.Update{
+		TableName:                           &s.table,
+		Key:                                 keyOf(k),
+		UpdateExpression:                    &update,
+		ExpressionAttributeNames:            c.names,
+		ExpressionAttributeValues:           c.values,
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	}
+	if c.expr != "" {
+		u.ConditionExpression = &c.expr
+	}
+	return txWrite{item: types.TransactWriteItem{Update: u}, failed: failed}
+}
+
 // versionFailure returns the failed func of a write conditioned on
 // versionIs: NotFound when the item was missing, Conflict when it had
 // another version. When DynamoDB did not return the old item it is read

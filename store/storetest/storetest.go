@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 			{"CreateAndReadBack", testCreateScheduleReadBack},
 			{"CreateConflicts", testCreateScheduleConflicts},
 			{"CreateNeedsOwner", testCreateScheduleNeedsOwner},
+			{"PerOwnerLimit", testSchedulesPerOwnerLimit},
 			{"SchedulesByOwners", testSchedulesByOwners},
 			{"ListSchedulesPagination", testListSchedulesPagination},
 			{"Update", testUpdateSchedule},
