@@ -48,9 +48,10 @@ type Limits struct {
 
 // DefaultLimits are the limits a zero Limits field takes. MaxDepth leaves
 // room for GraphiQL's and Apollo's introspection queries (depth 15 through
-// TypeRef's nine ofType levels). MaxComplexity leaves room for the
-// README's dashboard (50 members with their agendas: 200,354, as an agenda
-// is charged as 1,000 items) and for introspection (3,065 for Apollo's).
+// TypeRef's nine ofType levels). MaxComplexity leaves room for a dashboard
+// of 50 members with their agendas (the README's costs 200,354, as an
+// agenda is charged as 1,000 items) and for introspection (3,065 for
+// Apollo's).
 var DefaultLimits = Limits{
 	MaxTokens:          5000,
 	MaxDepth:           15,
@@ -58,7 +59,7 @@ var DefaultLimits = Limits{
 	MaxExpandedFields:  5000,
 	MaxAliases:         100,
 	MaxMutationFields:  10,
-	MaxComplexity:      250_000,
+	MaxComplexity:      500_000,
 	MaxResponseBytes:   4 << 20,
 }
 

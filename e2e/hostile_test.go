@@ -101,7 +101,7 @@ func TestHostileDocuments(t *testing.T) {
 		{name: "README's watch agenda", user: "a-member-1", query: `{ agenda(userId: "a-member-1", date: "2026-03-30") {
 			startsAt endsAt completed task { id title icon durationMinutes } } }`},
 		{name: "100 members with agendas and schedules", user: "a-caregiver", query: `{ listMembers(organisationId: "a", limit: 100) {
-			items { agenda(date: "2026-03-30") { startsAt task { title } } schedules { tasks { title } } } } }`, refused: true, want: "the limit is 250000"},
+			items { agenda(date: "2026-03-30") { startsAt endsAt completed task { title notes } } schedules { tasks { title } } } } }`, refused: true, want: "the limit is 500000"},
 		{name: "complexity 4 (limit 3)", limits: api.Limits{MaxComplexity: 3}, user: "a-member-1", query: "{ me { id name role } }", refused: true, want: "query costs 4; the limit is 3"},
 		{name: "complexity 3 (limit 3)", limits: api.Limits{MaxComplexity: 3}, user: "a-member-1", query: "{ me { id name } }"},
 	}

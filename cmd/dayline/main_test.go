@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -147,6 +148,27 @@ func TestParseFlagsEnvAndFlags(t *testing.T) {
 	err = parseFlags(fs2, cfg2.bind(fs2), nil, envOf(map[string]string{"DAYLINE_MAX_DEPTH": "deep"}), &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "DAYLINE_MAX_DEPTH") {
 		t.Errorf("a bad environment value must be named: %v", err)
+	}
+}
+
+// TestIntrospectionGroups: with an issuer only staff introspect unless
+// --introspection-groups says otherwise; in dev mode everyone does.
+func TestIntrospectionGroups(t *testing.T) {
+	tests := []struct {
+		issuer, groups string
+		want           []string
+	}{
+		{"", "", nil},
+		{"https://issuer.example", "", []string{"Operators", "Admins", "Caregivers"}},
+		{"https://issuer.example", "*", nil},
+		{"https://issuer.example", "Admins, Operators", []string{"Admins", "Operators"}},
+		{"", "Admins", []string{"Admins"}},
+	}
+	for _, tc := range tests {
+		c := config{Issuer: tc.issuer, IntroGroups: tc.groups}
+		if got := c.introspectionGroups(); !slices.Equal(got, tc.want) {
+			t.Errorf("issuer %q, groups %q: %v, want %v", tc.issuer, tc.groups, got, tc.want)
+		}
 	}
 }
 
