@@ -127,6 +127,12 @@ func TestHostileDocuments(t *testing.T) {
 				if work.Tokens > d.MaxTokens+1 || work.Selections > work.Tokens {
 					t.Errorf("shape check did %+v for a document of %d tokens or more", work, work.Tokens)
 				}
+				msg := ""
+				if len(r.Errors) > 0 {
+					msg = r.Errors[0].Message
+				}
+				t.Logf("%d-byte document: answered %d (%d bytes) %q; shape check read %d tokens, visited %d selections; %d store reads",
+					len(tc.query), r.Status, len(r.Raw), msg, work.Tokens, work.Selections, counter.calls.Load())
 				if !tc.refused {
 					if r.Status != http.StatusOK || len(r.Errors) > 0 {
 						t.Fatalf("within the limits, got %d %.500s", r.Status, r.Raw)
