@@ -94,9 +94,12 @@ func jwksDoc(entries ...jwkEntry) []byte {
 
 // fakeIdP stands in for Cognito's /.well-known/jwks.json endpoint.
 type fakeIdP struct {
-	srv   *httptest.Server
-	hits  atomic.Int64
-	delay time.Duration
+	srv  *httptest.Server
+	hits atomic.Int64
+	// hold, when set (holdFetches), keeps every fetch in flight until the
+	// test closes it; each held fetch first sends on fetching.
+	hold     chan struct{}
+	fetching chan struct{}
 
 	mu     sync.Mutex
 	doc    []byte
@@ -112,8 +115,9 @@ func newFakeIdP(t testing.TB, entries ...jwkEntry) *fakeIdP {
 			return
 		}
 		p.hits.Add(1)
-		if p.delay > 0 {
-			time.Sleep(p.delay)
+		if p.hold != nil {
+			p.fetching <- struct{}{}
+			<-p.hold
 		}
 		p.mu.Lock()
 		doc, status := p.doc, p.status
@@ -124,6 +128,17 @@ func newFakeIdP(t testing.TB, entries ...jwkEntry) *fakeIdP {
 	}))
 	t.Cleanup(p.srv.Close)
 	return p
+}
+
+// holdFetches makes the fetches that arrive from now on wait until
+// release is called (at the latest when t ends, before the server closes).
+// fetching receives once per fetch that reached the JWKS endpoint.
+func (p *fakeIdP) holdFetches(t testing.TB) (fetching <-chan struct{}, release func()) {
+	t.Helper()
+	p.hold, p.fetching = make(chan struct{}), make(chan struct{}, 100)
+	release = sync.OnceFunc(func() { close(p.hold) })
+	t.Cleanup(release)
+	return p.fetching, release
 }
 
 func (p *fakeIdP) jwksURL() string { return p.srv.URL + "/.well-known/jwks.json" }

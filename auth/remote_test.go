@@ -146,19 +146,37 @@ func TestRemoteKeySourceFailures(t *testing.T) {
 	})
 }
 
+// hangTimeout only turns a hang into a failure: a healthy run never waits
+// for it, however slow the machine.
+const hangTimeout = 2 * time.Minute
+
 func TestRemoteKeySourceConcurrentFirstUse(t *testing.T) {
 	e := newTestEnv(t, nil)
-	e.idp.delay = 50 * time.Millisecond
+	fetching, release := e.idp.holdFetches(t)
 	src := NewRemoteKeySource(e.idp.jwksURL(), e.idp.srv.Client(), time.Minute, e.clock.Now)
+	const callers = 20
 	var wg sync.WaitGroup
-	errs := make(chan error, 20)
-	for range 20 {
+	started := make(chan struct{}, callers)
+	errs := make(chan error, callers)
+	for range callers {
 		wg.Go(func() {
+			started <- struct{}{}
 			if _, err := src.LookupKey(context.Background(), "kid-A"); err != nil {
 				errs <- err
 			}
 		})
 	}
+	// The first fetch is held until every caller has started: none can
+	// get the key before it ends, so they all arrive while it is in flight.
+	for range callers {
+		<-started
+	}
+	select {
+	case <-fetching:
+	case <-time.After(hangTimeout): // a hang turned into a failure
+		t.Fatal("no caller fetched the JWKS")
+	}
+	release()
 	wg.Wait()
 	close(errs)
 	for err := range errs {
@@ -171,17 +189,38 @@ func TestRemoteKeySourceConcurrentFirstUse(t *testing.T) {
 
 func TestRemoteKeySourceContextCanceled(t *testing.T) {
 	e := newTestEnv(t, nil)
-	e.idp.delay = 200 * time.Millisecond
+	fetching, release := e.idp.holdFetches(t)
 	src := NewRemoteKeySource(e.idp.jwksURL(), e.idp.srv.Client(), time.Minute, e.clock.Now)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	_, err := src.LookupKey(ctx, "kid-A")
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v, want deadline exceeded", err)
+	done := make(chan error, 1)
+	go func() {
+		_, err := src.LookupKey(ctx, "kid-A")
+		done <- err
+	}()
+	select {
+	case <-fetching: // the shared fetch is in flight, held
+	case err := <-done:
+		t.Fatalf("LookupKey returned %v before fetching", err)
 	}
-	// The shared fetch continues without the canceled caller.
+	cancel()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(hangTimeout): // a hang turned into a failure
+		t.Fatal("LookupKey still waiting after its context was cancelled")
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context canceled", err)
+	}
+	// The shared fetch continues without the canceled caller: the next
+	// lookup gets its keys, with no second fetch.
+	release()
 	if _, err := src.LookupKey(context.Background(), "kid-A"); err != nil {
 		t.Fatalf("LookupKey after cancel: %v", err)
+	}
+	if got := e.idp.hits.Load(); got != 1 {
+		t.Errorf("jwks hits = %d, want 1 (the fetch the canceled caller started)", got)
 	}
 }
 

@@ -86,13 +86,16 @@ func forEachStore(t *testing.T, fn func(t *testing.T, open opener)) {
 // env is a running Dayline: an httptest server in OIDC mode whose JWKS is
 // served by a second httptest server, seeded with two organisations.
 type env struct {
-	t       testing.TB
-	URL     string
-	Store   store.Store
-	Issuer  *auth.LocalIssuer
-	KeyDir  string
-	handler http.Handler
-	tokens  map[string]string
+	t      testing.TB
+	URL    string
+	Store  store.Store
+	Issuer *auth.LocalIssuer
+	KeyDir string
+	// TokenNow is the clock of the issuer and the verifier: the instant
+	// the env was made.
+	TokenNow func() time.Time
+	handler  http.Handler
+	tokens   map[string]string
 }
 
 type envOption func(*api.Config, *server.Config)
@@ -101,13 +104,18 @@ func newEnv(t testing.TB, open func(t testing.TB) store.Store, opts ...envOption
 	t.Helper()
 	st := open(t)
 	keyDir := sharedKeyDir
-	issuer, err := auth.OpenLocalIssuer(keyDir, testIssuer, testClientID, time.Now)
+	// Tokens are minted and verified at one instant: a token's validity
+	// (exp, nbf, iat, each with the verifier's leeway) never depends on how
+	// long the test runs.
+	minted := time.Now()
+	now := func() time.Time { return minted }
+	issuer, err := auth.OpenLocalIssuer(keyDir, testIssuer, testClientID, now)
 	if err != nil {
 		t.Fatalf("local issuer: %v", err)
 	}
 	jwks := httptest.NewServer(issuer.JWKSHandler())
 	t.Cleanup(jwks.Close)
-	verifier, err := auth.NewVerifier(auth.Config{Issuer: testIssuer, JWKSURL: jwks.URL, ClientIDs: []string{testClientID}},
+	verifier, err := auth.NewVerifier(auth.Config{Issuer: testIssuer, JWKSURL: jwks.URL, ClientIDs: []string{testClientID}, Now: now},
 		auth.NewRemoteKeySource(jwks.URL, jwks.Client(), time.Second, time.Now))
 	if err != nil {
 		t.Fatalf("verifier: %v", err)
@@ -121,7 +129,7 @@ func newEnv(t testing.TB, open func(t testing.TB) store.Store, opts ...envOption
 	h := server.New(scfg)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	e := &env{t: t, URL: srv.URL, Store: st, Issuer: issuer, KeyDir: keyDir, handler: h, tokens: map[string]string{}}
+	e := &env{t: t, URL: srv.URL, Store: st, Issuer: issuer, KeyDir: keyDir, TokenNow: now, handler: h, tokens: map[string]string{}}
 	seedTenants(t, st)
 	return e
 }

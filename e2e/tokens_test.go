@@ -33,8 +33,9 @@ import (
 type tokenKit struct {
 	key    *rsa.PrivateKey
 	kid    string
-	jwksN  string // base64url modulus as published in the JWKS
-	pubPEM []byte // PKIX "PUBLIC KEY" PEM of the signing key
+	jwksN  string           // base64url modulus as published in the JWKS
+	pubPEM []byte           // PKIX "PUBLIC KEY" PEM of the signing key
+	now    func() time.Time // the env's token clock
 }
 
 func newTokenKit(t *testing.T, e *env) tokenKit {
@@ -59,7 +60,7 @@ func newTokenKit(t *testing.T, e *env) tokenKit {
 	if err != nil {
 		t.Fatalf("marshal public key: %v", err)
 	}
-	k := tokenKit{key: key, pubPEM: pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER})}
+	k := tokenKit{key: key, pubPEM: pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}), now: e.TokenNow}
 
 	// The kid valid tokens carry.
 	minted, err := e.Issuer.Mint("kid-probe", nil, "", time.Minute)
@@ -91,9 +92,9 @@ func newTokenKit(t *testing.T, e *env) tokenKit {
 	return k
 }
 
-// claims returns valid id-token claims for sub at the current time.
+// claims returns valid id-token claims for sub at the env's token time.
 func (k tokenKit) claims(sub string, groups ...string) map[string]any {
-	now := time.Now().Unix()
+	now := k.now().Unix()
 	c := map[string]any{
 		"sub": sub, "iss": testIssuer, "aud": testClientID, "token_use": "id",
 		"cognito:username": sub, "auth_time": now, "iat": now, "exp": now + 3600,
@@ -249,7 +250,7 @@ func TestRejectedTokens(t *testing.T) {
 		e := newEnv(t, open)
 		k := newTokenKit(t, e)
 		valid := e.token("a-member-1")
-		now := time.Now().Unix()
+		now := k.now().Unix()
 		base := k.claims("a-member-1", "Members")
 		parts := strings.Split(valid, ".")
 
@@ -407,7 +408,7 @@ func TestAcceptedTokens(t *testing.T) {
 		e := newEnv(t, open)
 		k := newTokenKit(t, e)
 		valid := e.token("a-member-1")
-		now := time.Now().Unix()
+		now := k.now().Unix()
 		base := k.claims("a-member-1", "Members")
 
 		cases := []struct{ name, header string }{
@@ -447,7 +448,7 @@ func TestRejectedTokensUnderLoad(t *testing.T) {
 		base := k.claims("a-member-1", "Members")
 		bad := []string{
 			"Bearer ", "Bearer abc", "Bearer a.b.c", "Basic " + valid,
-			"Bearer " + k.sign(t, k.header(), withClaims(base, "exp", time.Now().Unix()-600)),
+			"Bearer " + k.sign(t, k.header(), withClaims(base, "exp", k.now().Unix()-600)),
 			"Bearer " + k.sign(t, k.header(), withClaims(base, "aud", "x")),
 			"Bearer " + signHS256(t, k.kid, k.pubPEM, base),
 			"Bearer " + signRS256(t, mustRSAKey(t), map[string]any{"alg": "RS256", "kid": "random-" + randomKid()}, base),

@@ -87,15 +87,20 @@ func Run(ctx context.Context, addr string, h http.Handler, drain time.Duration, 
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	return serve(ctx, ln, h, drain)
+}
+
+// serve is Run on a listener it owns (and closes).
+func serve(ctx context.Context, ln net.Listener, h http.Handler, drain time.Duration) error {
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      35 * time.Second,
 		IdleTimeout:       120 * time.Second,
-	}
-	if ready != nil {
-		ready(ln.Addr())
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -520,50 +520,85 @@ func TestBodyLimit(t *testing.T) {
 	}
 }
 
-// runServer starts Run on 127.0.0.1:0 and returns its address and a
-// channel that receives Run's result.
-func runServer(t *testing.T, ctx context.Context, h http.Handler, drain time.Duration) (string, <-chan error) {
+// hangTimeout only turns a hang into a failure: a healthy run never waits
+// for it, however slow the machine.
+const hangTimeout = 2 * time.Minute
+
+// closeSignal is a listener that reports its Close: http.Server.Shutdown
+// closes its listeners first, so closed means shutdown has begun.
+type closeSignal struct {
+	net.Listener
+	once   sync.Once
+	closed chan struct{}
+}
+
+func (l *closeSignal) Close() error {
+	err := l.Listener.Close()
+	l.once.Do(func() { close(l.closed) })
+	return err
+}
+
+// server is serve running on 127.0.0.1:0.
+type server struct {
+	addr   string
+	done   <-chan error    // receives serve's result
+	closed <-chan struct{} // closed when shutdown has begun
+}
+
+// runServer runs serve (Run's body) on a listener of 127.0.0.1:0 until ctx
+// is done.
+func runServer(t *testing.T, ctx context.Context, h http.Handler, drain time.Duration) server {
 	t.Helper()
-	addrc := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- Run(ctx, "127.0.0.1:0", h, drain, func(a net.Addr) { addrc <- a.String() })
-	}()
-	select {
-	case addr := <-addrc:
-		return addr, done
-	case err := <-done:
-		t.Fatalf("Run returned before listening: %v", err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("Run did not report its address")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
 	}
-	return "", nil
+	l := &closeSignal{Listener: ln, closed: make(chan struct{})}
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, l, h, drain) }()
+	return server{addr: ln.Addr().String(), done: done, closed: l.closed}
+}
+
+// wait returns serve's result.
+func (s server) wait(t *testing.T) error {
+	t.Helper()
+	select {
+	case err := <-s.done:
+		return err
+	case <-time.After(hangTimeout): // a hang turned into a failure
+		t.Fatal("serve did not return after shutdown")
+		return nil
+	}
 }
 
 // freshClient never reuses connections, so a request after shutdown must
 // dial again.
 func freshClient() *http.Client {
-	return &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second}
+	return &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: hangTimeout}
 }
 
 func TestRunGracefulShutdown(t *testing.T) {
-	started := make(chan struct{})
+	started, released := make(chan struct{}), make(chan struct{})
+	release := sync.OnceFunc(func() { close(released) })
+	defer release()
+	// /slow is the in-flight work shutdown must wait for: it answers
+	// only when the test releases it.
 	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/slow" {
 			w.WriteHeader(http.StatusOK)
 			return
 		}
 		close(started)
-		time.Sleep(300 * time.Millisecond) // the in-flight work shutdown must wait for
+		<-released
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"done":true}`))
 	})
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	addr, done := runServer(t, ctx, slow, 5*time.Second)
+	srv := runServer(t, ctx, slow, hangTimeout) // a drain no healthy run reaches
 	client := freshClient()
 
-	if res, err := client.Get("http://" + addr + "/fast"); err != nil || res.StatusCode != http.StatusOK {
+	if res, err := client.Get("http://" + srv.addr + "/fast"); err != nil || res.StatusCode != http.StatusOK {
 		t.Fatalf("server not serving: %v", err)
 	} else {
 		res.Body.Close()
@@ -576,7 +611,7 @@ func TestRunGracefulShutdown(t *testing.T) {
 	}
 	inflight := make(chan result, 1)
 	go func() {
-		res, err := client.Get("http://" + addr + "/slow")
+		res, err := client.Get("http://" + srv.addr + "/slow")
 		if err != nil {
 			inflight <- result{err: err}
 			return
@@ -587,26 +622,32 @@ func TestRunGracefulShutdown(t *testing.T) {
 	}()
 	select {
 	case <-started:
-	case <-time.After(10 * time.Second):
-		t.Fatal("slow request never reached the handler")
+	case r := <-inflight:
+		t.Fatalf("slow request ended before reaching the handler: %+v", r)
 	}
 	cancel() // shut down while /slow is in flight
+	select {
+	case <-srv.closed:
+	case <-time.After(hangTimeout): // a hang turned into a failure
+		t.Fatal("shutdown did not begin after cancel")
+	}
+	select {
+	case err := <-srv.done:
+		t.Fatalf("serve returned %v while a request was in flight", err)
+	default:
+	}
+	if res, err := client.Get("http://" + srv.addr + "/fast"); err == nil {
+		res.Body.Close()
+		t.Errorf("request during shutdown answered %d, want a connection error", res.StatusCode)
+	}
+	release()
 
 	r := <-inflight
 	if r.err != nil || r.status != http.StatusOK || r.body != `{"done":true}` {
 		t.Errorf("in-flight request: status %d body %q err %v; want 200 completed", r.status, r.body, r.err)
 	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("Run returned %v, want nil after a clean shutdown", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Run did not return after shutdown")
-	}
-	if res, err := client.Get("http://" + addr + "/fast"); err == nil {
-		res.Body.Close()
-		t.Errorf("request after shutdown answered %d, want a connection error", res.StatusCode)
+	if err := srv.wait(t); err != nil {
+		t.Errorf("serve returned %v, want nil after a clean shutdown", err)
 	}
 }
 
@@ -619,22 +660,19 @@ func TestRunDrainTimeout(t *testing.T) {
 	defer close(release)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	addr, done := runServer(t, ctx, stuck, 50*time.Millisecond)
+	// The handler never returns before the test ends: the drain expires
+	// on every run, however slow.
+	srv := runServer(t, ctx, stuck, 50*time.Millisecond)
 	client := freshClient()
 	go func() {
-		if res, err := client.Get("http://" + addr + "/"); err == nil {
+		if res, err := client.Get("http://" + srv.addr + "/"); err == nil {
 			res.Body.Close()
 		}
 	}()
 	<-started
 	cancel()
-	select {
-	case err := <-done:
-		if err == nil || !errors.Is(err, context.DeadlineExceeded) {
-			t.Errorf("Run returned %v, want a shutdown deadline error", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Run did not give up after the drain timeout")
+	if err := srv.wait(t); err == nil || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("serve returned %v, want a shutdown deadline error", err)
 	}
 }
 

@@ -25,16 +25,52 @@ func envOf(m map[string]string) func(string) (string, bool) {
 	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
 }
 
-// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
+// hangTimeout only turns a hang into a failure: a healthy run never waits
+// for it, however slow the machine.
+const hangTimeout = 2 * time.Minute
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine and the test,
+// which can wait for what it expects to be written (waitFor).
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	written chan struct{} // closed and replaced by every Write
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.written != nil {
+		close(b.written)
+		b.written = nil
+	}
 	return b.buf.Write(p)
+}
+
+// waitFor returns the buffer's content once ok accepts it. It fails t if
+// done receives first (the writer stopped: its error is reported) or
+// after hangTimeout.
+func (b *syncBuffer) waitFor(t *testing.T, done <-chan error, what string, ok func(string) bool) string {
+	t.Helper()
+	for {
+		b.mu.Lock()
+		s := b.buf.String()
+		if b.written == nil {
+			b.written = make(chan struct{})
+		}
+		written := b.written
+		b.mu.Unlock()
+		if ok(s) {
+			return s
+		}
+		select {
+		case <-written:
+		case err := <-done:
+			t.Fatalf("returned %v before writing %s; output:\n%s", err, what, b.String())
+		case <-time.After(hangTimeout): // a hang turned into a failure
+			t.Fatalf("no %s after %v; output:\n%s", what, hangTimeout, b.String())
+		}
+	}
 }
 
 func (b *syncBuffer) String() string {
@@ -55,18 +91,10 @@ func TestServeDemo(t *testing.T) {
 	}()
 	urlRe := regexp.MustCompile(`GraphQL:\s+(http://\S+/graphql)`)
 	tokenLine := regexp.MustCompile(`(?m)^\s+eyJ\S+$`)
-	var url string
-	deadline := time.Now().Add(10 * time.Second)
-	for url == "" && time.Now().Before(deadline) {
-		if m := urlRe.FindStringSubmatch(stdout.String()); m != nil && len(tokenLine.FindAllString(stdout.String(), -1)) == 4 {
-			url = m[1]
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if url == "" {
-		cancel()
-		t.Fatalf("no banner with URL and 4 tokens; stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
-	}
+	banner := stdout.waitFor(t, done, "banner with the URL and 4 tokens", func(s string) bool {
+		return urlRe.MatchString(s) && len(tokenLine.FindAllString(s, -1)) == 4
+	})
+	url := urlRe.FindStringSubmatch(banner)[1]
 	if !strings.Contains(stdout.String(), "Playground: http://") {
 		t.Errorf("banner lacks the playground URL:\n%s", stdout.String())
 	}
@@ -112,7 +140,7 @@ func TestServeDemo(t *testing.T) {
 		if err != nil {
 			t.Fatalf("serve returned %v", err)
 		}
-	case <-time.After(20 * time.Second):
+	case <-time.After(hangTimeout): // a hang turned into a failure
 		t.Fatal("serve did not stop after cancel")
 	}
 }
@@ -256,15 +284,9 @@ func TestDynamoDBTableVerbs(t *testing.T) {
 	var stdout syncBuffer
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve", "--demo"}, &stdout, &syncBuffer{}, env) }()
-	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(stdout.String(), "Demo tokens") && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
+	stdout.waitFor(t, done, "demo tokens", func(s string) bool { return strings.Contains(s, "Demo tokens") })
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("serve --store dynamodb --demo: %v", err)
-	}
-	if !strings.Contains(stdout.String(), "Demo tokens") {
-		t.Fatalf("serve on DynamoDB did not start: %s", stdout.String())
 	}
 }

@@ -50,7 +50,13 @@ func (b backoff) delay(attempt int) time.Duration {
 // wait sleeps for delay(attempt), or returns the context's error (wrapped)
 // if ctx ends first.
 func (b backoff) wait(ctx context.Context, attempt int) error {
-	t := time.NewTimer(b.delay(attempt))
+	return sleep(ctx, b.delay(attempt))
+}
+
+// sleep waits for d, or returns the context's error (wrapped) if ctx ends
+// first.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
@@ -107,7 +113,6 @@ func (s *Store) batchGetChunk(ctx context.Context, keys []store.Key) ([]map[stri
 	pending := map[string]types.KeysAndAttributes{
 		s.table: {Keys: request, ConsistentRead: aws.Bool(true)},
 	}
-	b := newBackoff(unprocessedBaseDelay, unprocessedMaxDelay)
 	var items []map[string]types.AttributeValue
 	for attempt := 1; ; attempt++ {
 		out, err := s.client.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{
@@ -127,7 +132,7 @@ func (s *Store) batchGetChunk(ctx context.Context, keys []store.Key) ([]map[stri
 				domain.Errorf(domain.CodeUnavailable, "database unavailable, try again"),
 				fmt.Errorf("%d keys still unprocessed after %d attempts", len(pending[s.table].Keys), attempt))
 		}
-		if err := b.wait(ctx, attempt); err != nil {
+		if err := sleep(ctx, s.unprocessedDelay(attempt)); err != nil {
 			return nil, fmt.Errorf("%d keys still unprocessed: %w", len(pending[s.table].Keys), err)
 		}
 	}

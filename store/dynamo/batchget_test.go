@@ -18,7 +18,7 @@ import (
 )
 
 func TestGetTaskRefsChunksOf100(t *testing.T) {
-	s := newSlowStore(t, 100*time.Millisecond)
+	s := newGatedStore(t)
 	owner := newOrg(t, s)
 	var ids []string
 	for range 5 {
@@ -27,7 +27,8 @@ func TestGetTaskRefsChunksOf100(t *testing.T) {
 	// 250 distinct ids, some twice, plus missing ones: 253 distinct keys.
 	asked := slices.Concat(ids, ids[:20], []string{newID(), newID(), newID()})
 
-	ctx, usage := dynamo.WithUsage(t.Context())
+	// Three chunks, all in flight at once.
+	ctx, usage := dynamo.WithUsage(withInFlight(t.Context(), 3))
 	refs, err := s.GetTaskRefs(ctx, asked)
 	if err != nil {
 		t.Fatalf("GetTaskRefs: %v", err)
@@ -101,6 +102,36 @@ func leaveUnprocessed(times int) func(*middleware.Stack) error {
 	}
 }
 
+// unprocessedStore returns a store on table whose BatchGetItem calls leave
+// keys unprocessed the first times (leaveUnprocessed), and which backs off
+// by delay(attempt) before asking again.
+func unprocessedStore(endpoint, table string, times int, delay func(attempt int) time.Duration) *dynamo.Store {
+	s := dynamo.New(dynamotest.NewClient(endpoint, func(o *dynamodb.Options) {
+		o.APIOptions = append(o.APIOptions, leaveUnprocessed(times))
+	}), table, dynamotest.Tokens())
+	s.SetUnprocessedDelay(delay)
+	return s
+}
+
+// backoffs records the attempts a store backed off after, waiting 0.
+type backoffs struct {
+	mu       sync.Mutex
+	attempts []int
+}
+
+func (b *backoffs) delay(attempt int) time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.attempts = append(b.attempts, attempt)
+	return 0
+}
+
+func (b *backoffs) after() []int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.attempts)
+}
+
 func TestBatchGetRetriesUnprocessedKeys(t *testing.T) {
 	endpoint := dynamotest.Endpoint(t)
 	client := dynamotest.NewClient(endpoint)
@@ -112,29 +143,76 @@ func TestBatchGetRetriesUnprocessedKeys(t *testing.T) {
 		ids = append(ids, createUser(t, setup, admin.OrganisationID).ID)
 	}
 
-	flaky := dynamotest.NewClient(endpoint, func(o *dynamodb.Options) {
-		o.APIOptions = append(o.APIOptions, leaveUnprocessed(3))
+	t.Run("until every key is read", func(t *testing.T) {
+		var b backoffs
+		s := unprocessedStore(endpoint, table, 3, b.delay)
+		ctx, usage := dynamo.WithUsage(t.Context())
+		users, err := s.GetUsers(ctx, ids)
+		if err != nil || len(users) != len(ids) {
+			t.Fatalf("GetUsers = %d users, %v; want %d", len(users), err, len(ids))
+		}
+		// 8 keys: 4 processed, then 2, then 1, then the last 1.
+		if n := usage.Requests(); n != 4 {
+			t.Errorf("GetUsers made %d requests, want 4 (three with unprocessed keys)", n)
+		}
+		if got := b.after(); !slices.Equal(got, []int{1, 2, 3}) {
+			t.Errorf("backed off after attempts %v, want [1 2 3]", got)
+		}
 	})
-	s := dynamo.New(flaky, table, dynamotest.Tokens())
-	ctx, usage := dynamo.WithUsage(t.Context())
-	users, err := s.GetUsers(ctx, ids)
-	if err != nil || len(users) != len(ids) {
-		t.Fatalf("GetUsers = %d users, %v; want %d", len(users), err, len(ids))
-	}
-	// 8 keys: 4 processed, then 2, then 1, then the last 1.
-	if n := usage.Requests(); n != 4 {
-		t.Errorf("GetUsers made %d requests, want 4 (three with unprocessed keys)", n)
-	}
 
-	// A context that ends stops the retries.
-	s = dynamo.New(dynamotest.NewClient(endpoint, func(o *dynamodb.Options) {
-		o.APIOptions = append(o.APIOptions, leaveUnprocessed(1000))
-	}), table, dynamotest.Tokens())
-	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err = s.GetUsers(ctx, ids)
-	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
-		t.Errorf("GetUsers with keys left unprocessed until the deadline: %v after %v, want the deadline's error", err, time.Since(start))
-	}
+	t.Run("at most maxUnprocessedAttempts calls", func(t *testing.T) {
+		var b backoffs
+		s := unprocessedStore(endpoint, table, 1000, b.delay)
+		_, err := s.GetUsers(t.Context(), ids)
+		if code := domain.ErrorCode(err); code != domain.CodeUnavailable {
+			t.Errorf("GetUsers with keys always left unprocessed: %v (%s), want %s", err, code, domain.CodeUnavailable)
+		}
+		// A backoff after every attempt but the last: calls 1 to 10.
+		want := make([]int, dynamo.MaxUnprocessedAttempts-1)
+		for i := range want {
+			want[i] = i + 1
+		}
+		if got := b.after(); !slices.Equal(got, want) {
+			t.Errorf("backed off after attempts %v, want %v", got, want)
+		}
+	})
+
+	t.Run("a context that ends stops the backoff", func(t *testing.T) {
+		// The backoff is far longer than any run: only the cancellation
+		// can end it.
+		backingOff := make(chan int, dynamo.MaxUnprocessedAttempts)
+		s := unprocessedStore(endpoint, table, 1000, func(attempt int) time.Duration {
+			backingOff <- attempt
+			return time.Hour
+		})
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		ctx, usage := dynamo.WithUsage(ctx)
+		done := make(chan error, 1)
+		go func() {
+			_, err := s.GetUsers(ctx, ids)
+			done <- err
+		}()
+		select {
+		case attempt := <-backingOff:
+			if attempt != 1 {
+				t.Errorf("first backoff after attempt %d, want 1", attempt)
+			}
+		case err := <-done:
+			t.Fatalf("GetUsers returned %v before backing off", err)
+		}
+		cancel()
+		var err error
+		select {
+		case err = <-done:
+		case <-time.After(hangTimeout): // a hang turned into a failure
+			t.Fatalf("GetUsers still backing off %v after its context was cancelled", hangTimeout)
+		}
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("GetUsers cancelled while backing off: %v, want the context's error", err)
+		}
+		if n := usage.Requests(); n != 1 {
+			t.Errorf("GetUsers made %d requests, want 1 (none after the cancellation)", n)
+		}
+	})
 }

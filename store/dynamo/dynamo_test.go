@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/smithy-go/middleware"
 	"github.com/oklog/ulid/v2"
 
 	"github.com/dayline/dayline/domain"
@@ -116,11 +118,13 @@ func TestUnreachableIsUnavailable(t *testing.T) {
 	}
 	closed := "http://" + l.Addr().String()
 	l.Close()
+	const maxAttempts = 2
 	client := dynamotest.NewClient(closed, func(o *dynamodb.Options) {
 		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
-			so.MaxAttempts = 2
+			so.MaxAttempts = maxAttempts
 			so.MaxBackoff = 10 * time.Millisecond
 		})
+		o.APIOptions = append(o.APIOptions, countAttempts)
 	})
 	s := dynamo.New(client, "dayline-unreachable", dynamotest.Tokens())
 
@@ -139,12 +143,14 @@ func TestUnreachableIsUnavailable(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-			defer cancel()
-			start := time.Now()
+			// A fast failure: every call gives up after the retryer's
+			// attempts (counted, not timed).
+			ctx, usage := dynamo.WithUsage(t.Context())
+			ctx, attempts := withAttemptCount(ctx)
 			err := tc.call(ctx)
-			if took := time.Since(start); took > 5*time.Second {
-				t.Errorf("took %v, want a fast failure", took)
+			calls := usage.Requests()
+			if calls == 0 || attempts.Load() != int64(calls*maxAttempts) {
+				t.Errorf("%d calls made %d attempts, want %d each", calls, attempts.Load(), maxAttempts)
 			}
 			if code := domain.ErrorCode(err); code != domain.CodeUnavailable {
 				t.Fatalf("error %v has code %s, want %s", err, code, domain.CodeUnavailable)
@@ -157,4 +163,26 @@ func TestUnreachableIsUnavailable(t *testing.T) {
 			}
 		})
 	}
+}
+
+type attemptCountKey struct{}
+
+// withAttemptCount returns a context in which countAttempts counts the
+// attempts of DynamoDB calls (the first try and the retryer's retries).
+func withAttemptCount(ctx context.Context) (context.Context, *atomic.Int64) {
+	n := new(atomic.Int64)
+	return context.WithValue(ctx, attemptCountKey{}, n), n
+}
+
+// countAttempts is client middleware that counts each attempt of a call
+// made with a context of withAttemptCount: it sits in the Finalize step
+// after the retryer, which runs the rest of the step once per attempt.
+func countAttempts(stack *middleware.Stack) error {
+	return stack.Finalize.Add(middleware.FinalizeMiddlewareFunc("TestCountAttempts",
+		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+			if n, ok := ctx.Value(attemptCountKey{}).(*atomic.Int64); ok {
+				n.Add(1)
+			}
+			return next.HandleFinalize(ctx, in)
+		}), middleware.After)
 }

@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -24,3 +25,13 @@ func (s *Store) PutUserAtVersion(ctx context.Context, u domain.User, expected in
 	}
 	return oldReturned, s.transact(ctx, []txWrite{w})
 }
+
+// SetUnprocessedDelay replaces the backoff between BatchGetItem calls that
+// ask again for unprocessed keys: delay(attempt) is the wait after call
+// attempt. Call it before using s.
+func (s *Store) SetUnprocessedDelay(delay func(attempt int) time.Duration) {
+	s.unprocessedDelay = delay
+}
+
+// MaxUnprocessedAttempts is maxUnprocessedAttempts, for tests.
+const MaxUnprocessedAttempts = maxUnprocessedAttempts

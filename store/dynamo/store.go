@@ -53,6 +53,10 @@ type Store struct {
 	client *dynamodb.Client
 	table  string
 	tokens *store.PageTokens
+	// unprocessedDelay is the wait before BatchGetItem call attempt+1
+	// asks again for the keys call attempt left unprocessed: exponential
+	// backoff with full jitter (batchget.go). Tests replace it.
+	unprocessedDelay func(attempt int) time.Duration
 }
 
 // New returns a Store on table, which must exist with the layout CreateTable
@@ -60,7 +64,8 @@ type Store struct {
 // ClientOptions. tokens signs and verifies nextToken values; it must be the
 // same for every instance serving the same clients.
 func New(client *dynamodb.Client, table string, tokens *store.PageTokens) *Store {
-	return &Store{client: client, table: table, tokens: tokens}
+	return &Store{client: client, table: table, tokens: tokens,
+		unprocessedDelay: newBackoff(unprocessedBaseDelay, unprocessedMaxDelay).delay}
 }
 
 // ClientOptions returns the client options Store relies on, for

@@ -2,6 +2,8 @@ package dynamo_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,28 +15,77 @@ import (
 	"github.com/dayline/dayline/store/dynamo/dynamotest"
 )
 
-// newSlowStore returns a test store whose calls take at least latency more
-// when their context has a Usage: concurrent calls then overlap for sure,
-// however slowly goroutines are scheduled, and Usage.Rounds is exact.
-func newSlowStore(t *testing.T, latency time.Duration) *dynamo.Store {
+// hangTimeout only turns a hang into a failure: a healthy run never waits
+// for it, however slow the machine.
+const hangTimeout = 2 * time.Minute
+
+// inFlight makes the DynamoDB calls made with one context wait for each
+// other (see withInFlight).
+type inFlight struct {
+	want int
+	all  chan struct{} // closed when want calls have arrived
+
+	mu      sync.Mutex
+	arrived int
+}
+
+type inFlightKey struct{}
+
+// withInFlight returns a context whose DynamoDB calls, made with a store of
+// newGatedStore, each wait until want of them are in flight at once. Calls
+// the store makes concurrently thus overlap for sure, however slowly
+// goroutines are scheduled (Usage.Rounds counts them as one round); calls
+// it makes one after the other never get there, and fail after
+// hangTimeout. Once want calls have arrived, later calls pass at once.
+func withInFlight(ctx context.Context, want int) context.Context {
+	return context.WithValue(ctx, inFlightKey{}, &inFlight{want: want, all: make(chan struct{})})
+}
+
+// arrive counts a call and waits until want calls have arrived.
+func (f *inFlight) arrive(ctx context.Context) error {
+	f.mu.Lock()
+	f.arrived++
+	if f.arrived == f.want {
+		close(f.all)
+	}
+	f.mu.Unlock()
+	select {
+	case <-f.all:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(hangTimeout):
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return fmt.Errorf("%d of %d calls in flight after %v: the calls were not made concurrently", f.arrived, f.want, hangTimeout)
+	}
+}
+
+// newGatedStore returns a test store whose calls made with a context of
+// withInFlight wait for each other; other calls pass untouched. The wait
+// sits after the request accounting, so every call of a round starts
+// (Call.Start) before any of them ends.
+func newGatedStore(t *testing.T) *dynamo.Store {
 	t.Helper()
-	slow := func(stack *middleware.Stack) error {
-		return stack.Finalize.Add(middleware.FinalizeMiddlewareFunc("TestLatency",
-			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
-				if dynamo.UsageFrom(ctx) != nil {
-					time.Sleep(latency)
+	gate := func(stack *middleware.Stack) error {
+		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("TestInFlight",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				if f, ok := ctx.Value(inFlightKey{}).(*inFlight); ok {
+					if err := f.arrive(ctx); err != nil {
+						return middleware.InitializeOutput{}, middleware.Metadata{}, err
+					}
 				}
-				return next.HandleFinalize(ctx, in)
+				return next.HandleInitialize(ctx, in)
 			}), middleware.After)
 	}
 	client := dynamotest.NewClient(dynamotest.Endpoint(t), func(o *dynamodb.Options) {
-		o.APIOptions = append(o.APIOptions, slow)
+		o.APIOptions = append(o.APIOptions, gate)
 	})
 	return dynamo.New(client, dynamotest.NewTable(t, client), dynamotest.Tokens())
 }
 
 func TestUsageCountsRequests(t *testing.T) {
-	s := newSlowStore(t, 100*time.Millisecond)
+	s := newGatedStore(t)
 	admin := newOrg(t, s)
 	owners := make([]string, 10)
 	for i := range owners {
@@ -57,7 +108,8 @@ func TestUsageCountsRequests(t *testing.T) {
 		t.Errorf("consumed capacity = %v, want > 0", usage.CapacityUnits())
 	}
 
-	ctx, usage = dynamo.WithUsage(t.Context())
+	// One Query per owner, all in flight at once.
+	ctx, usage = dynamo.WithUsage(withInFlight(t.Context(), len(owners)))
 	byOwner, err := s.SchedulesByOwners(ctx, append(owners, owners[0]))
 	if err != nil || len(byOwner) != len(owners) {
 		t.Fatalf("SchedulesByOwners: %d owners, %v", len(byOwner), err)
