@@ -23,7 +23,6 @@ echo "== starting DynamoDB Local (scripts/dynamodb-local/start.sh)"
 if out=$(bash scripts/dynamodb-local/start.sh); then
   ddb_pid=$(sed -n 's/^DYNAMODB_PID=//p' <<<"$out")
   export DAYLINE_TEST_DYNAMODB_ENDPOINT=$(sed -n 's/^DYNAMODB_ENDPOINT=//p' <<<"$out")
-  export DAYLINE_TEST_DYNAMODB_LIB=$(sed -n 's/^DYNAMODB_LIB=//p' <<<"$out")
   echo "   DynamoDB Local at $DAYLINE_TEST_DYNAMODB_ENDPOINT (pid $ddb_pid)"
 else
   echo "DynamoDB Local did not start (see the message above): the test suite needs it." >&2
