@@ -14,7 +14,9 @@ import (
 // responseBudget bounds the size of each response (Limits.MaxResponseBytes)
 // while it is being resolved, so an answer that would be too large is
 // never built: every resolved field adds its key and, for a leaf, its
-// value, approximately as JSON encodes them. Once the budget is spent the
+// value, and every field error its error, approximately as JSON encodes
+// them (field authorization runs inside this check, so denied fields
+// count). Once the budget is spent the
 // response's context is cancelled, the remaining fields return at once
 // without running, and the whole response is replaced by one BadRequest
 // error. The same holds once the request's context ends (client gone,
@@ -34,6 +36,10 @@ func (*responseBudget) ExtensionName() string                   { return "Respon
 func (*responseBudget) Validate(graphql.ExecutableSchema) error { return nil }
 
 type budgetKey struct{}
+
+// errorSize is about what an error adds to a response besides its message
+// (errorType, path, locations, extensions).
+const errorSize = 160
 
 // budget is one response's spending.
 type budget struct {
@@ -68,6 +74,9 @@ func (b *responseBudget) InterceptField(ctx context.Context, next graphql.Resolv
 	}
 	res, err := next(ctx)
 	size := 4 // quotes, colon, comma
+	if err != nil {
+		size += errorSize + len(err.Error())
+	}
 	if fc := graphql.GetFieldContext(ctx); fc != nil {
 		size += len(fc.Field.Alias)
 		if len(fc.Field.Selections) == 0 {

@@ -9,8 +9,9 @@ import (
 // Limits bound what one GraphQL request may cost. Every document is checked
 // against all of them, introspection included, before it runs:
 //
-//   - MaxTokens, MaxSelectionFields, MaxExpandedFields, MaxAliases,
-//     MaxMutationFields and MaxDepth are checked on the parsed document,
+//   - MaxTokens, MaxSelectionFields, MaxExpandedFields, MaxFieldRepeats,
+//     MaxAliases, MaxMutationFields and MaxDepth are checked on the parsed
+//     document,
 //     before gqlgen validates it (validation walks the document with
 //     fragments expanded, so it must only ever see a bounded one);
 //   - MaxComplexity is checked on the validated operation with its
@@ -28,9 +29,14 @@ type Limits struct {
 	MaxDepth int
 	// MaxSelectionFields bounds the fields written in one selection set.
 	MaxSelectionFields int
-	// MaxExpandedFields bounds the fields of an operation with every
-	// fragment spread expanded.
+	// MaxExpandedFields bounds the selections (fields, fragment spreads
+	// and inline fragments) of an operation with every fragment spread
+	// expanded.
 	MaxExpandedFields int
+	// MaxFieldRepeats bounds how often one field (one response key) is
+	// selected at the same place once fragments and same-named fields
+	// merge: validation compares every such pair, and their selections.
+	MaxFieldRepeats int
 	// MaxAliases bounds the aliased fields of an operation, fragments
 	// expanded. Inside introspection (__schema, __type) no alias is
 	// allowed, and each of those two fields is selected at most once.
@@ -57,6 +63,7 @@ var DefaultLimits = Limits{
 	MaxDepth:           15,
 	MaxSelectionFields: 200,
 	MaxExpandedFields:  5000,
+	MaxFieldRepeats:    20,
 	MaxAliases:         100,
 	MaxMutationFields:  10,
 	MaxComplexity:      500_000,
@@ -76,6 +83,7 @@ func (l Limits) withDefaults() Limits {
 	pick(&l.MaxDepth, d.MaxDepth)
 	pick(&l.MaxSelectionFields, d.MaxSelectionFields)
 	pick(&l.MaxExpandedFields, d.MaxExpandedFields)
+	pick(&l.MaxFieldRepeats, d.MaxFieldRepeats)
 	pick(&l.MaxAliases, d.MaxAliases)
 	pick(&l.MaxMutationFields, d.MaxMutationFields)
 	pick(&l.MaxComplexity, d.MaxComplexity)

@@ -2,9 +2,13 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2"
@@ -34,8 +38,8 @@ func TestShapeWorkIsLinear(t *testing.T) {
 	}
 	fmt.Fprintf(&b, "fragment F%d on User { id }\n", levels)
 	work, err := CheckShape(context.Background(), b.String(), Limits{MaxTokens: 1 << 20})
-	if err == nil || !strings.Contains(err.Message, "more than 5000 fields") {
-		t.Fatalf("want the expanded-fields limit, got %v", err)
+	if err == nil || !strings.Contains(err.Message, "the limit is 200") {
+		t.Fatalf("want the merged selection set limit, got %v", err)
 	}
 	// me, ...F0, two spreads per fragment, id.
 	if want := 2 + 2*levels + 1; work.Selections > want {
@@ -147,3 +151,24 @@ func TestBudgetStopsFields(t *testing.T) {
 type graphqlResponse = graphql.Response
 
 func rawParams(q string) *graphql.RawParams { return &graphql.RawParams{Query: q} }
+
+// TestEndedRequestIsUnavailable: a request whose context has ended before
+// its document is checked answers 503 ServiceUnavailable, not 400.
+func TestEndedRequestIsUnavailable(t *testing.T) {
+	h := New(Config{Now: time.Now, NewID: func() string { return "id" }})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ me { id } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var body struct {
+		Errors []Error `json:"errors"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Code != http.StatusServiceUnavailable || len(body.Errors) != 1 || body.Errors[0].ErrorType != "ServiceUnavailable" {
+		t.Errorf("got %d %s", rec.Code, rec.Body)
+	}
+}

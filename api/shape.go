@@ -111,6 +111,12 @@ func CheckShape(ctx context.Context, query string, l Limits) (ShapeWork, *gqlerr
 		if gqlErr := l.checkOperation(op, m); gqlErr != nil {
 			return work, gqlErr
 		}
+		// Within MaxExpandedFields now: expanding the operation is cheap.
+		w.repeats(op.SelectionSet, 0, &mergedPaths{ids: map[mergedPath]int{}, count: map[int]int{}})
+		work.Selections = w.visited
+		if w.err != nil {
+			return work, w.err
+		}
 	}
 	// Fragments no operation uses are refused by validation, which walks
 	// them too: they must be within the limits as well.
@@ -162,7 +168,7 @@ func (l Limits) checkFragment(m measure) *gqlerror.Error {
 	case m.depth > l.MaxDepth:
 		return limitError("query is nested %d levels deep; the limit is %d", m.depth, l.MaxDepth)
 	case m.fields > l.MaxExpandedFields:
-		return limitError("query expands to more than %d fields (the limit), counting each fragment spread in full", l.MaxExpandedFields)
+		return limitError("query expands to more than %d selections (the limit), counting each fragment spread in full", l.MaxExpandedFields)
 	case m.aliases > l.MaxAliases:
 		return limitError("query uses more than %d aliases (the limit), counting each fragment spread in full", l.MaxAliases)
 	}
@@ -191,8 +197,7 @@ func (m *measure) add(o measure) {
 }
 
 // shapeWalker measures selection sets; each fragment is measured once
-// (memo) and a fragment reached again while being measured (a cycle,
-// which validation refuses) measures as empty.
+// (memo).
 type shapeWalker struct {
 	ctx       context.Context
 	limits    Limits
@@ -213,6 +218,13 @@ func (w *shapeWalker) selection(set ast.SelectionSet) measure {
 		w.err = limitError("a selection set holds %d fields; the limit is %d", len(set), w.limits.MaxSelectionFields)
 		return out
 	}
+	defer func() {
+		// Inline fragments and spreads merge into this set: validation
+		// compares its fields pairwise, so the merged count is bounded too.
+		if w.err == nil && out.rootFields > w.limits.MaxSelectionFields {
+			w.err = limitError("a selection set holds %d fields with its fragments merged; the limit is %d", out.rootFields, w.limits.MaxSelectionFields)
+		}
+	}()
 	for _, sel := range set {
 		if w.err != nil {
 			return out
@@ -226,9 +238,13 @@ func (w *shapeWalker) selection(set ast.SelectionSet) measure {
 		case *ast.Field:
 			out.add(w.field(s))
 		case *ast.InlineFragment:
-			out.add(w.selection(s.SelectionSet))
+			m := w.selection(s.SelectionSet)
+			m.fields = saturatingAdd(m.fields, 1)
+			out.add(m)
 		case *ast.FragmentSpread:
-			out.add(w.fragment(s.Name))
+			m := w.fragment(s.Name)
+			m.fields = saturatingAdd(m.fields, 1)
+			out.add(m)
 		}
 	}
 	return out
@@ -256,12 +272,20 @@ func (w *shapeWalker) field(f *ast.Field) measure {
 	return m
 }
 
+// fragment measures a named fragment once. An unknown fragment or a cycle
+// is refused here, not left to validation: some validation rules follow
+// every spread path without memo before they refuse either.
 func (w *shapeWalker) fragment(name string) measure {
 	if m, ok := w.memo[name]; ok {
 		return m
 	}
 	def, ok := w.fragments[name]
-	if !ok || w.visiting[name] {
+	switch {
+	case !ok:
+		w.err = limitError("Unknown fragment %q.", name)
+		return measure{}
+	case w.visiting[name]:
+		w.err = limitError("Cannot spread fragment %q within itself.", name)
 		return measure{}
 	}
 	w.visiting[name] = true
@@ -269,6 +293,54 @@ func (w *shapeWalker) fragment(name string) measure {
 	w.visiting[name] = false
 	w.memo[name] = m
 	return m
+}
+
+// mergedPath is one place in an operation once fragments and same-named
+// fields merge: the place of the parent and a response key.
+type mergedPath struct {
+	parent int
+	key    string
+}
+
+// mergedPaths numbers merged paths (0 is the operation's root) and counts
+// the fields selected at each.
+type mergedPaths struct {
+	ids   map[mergedPath]int
+	count map[int]int
+}
+
+// repeats walks set with every fragment expanded and refuses a field
+// selected more than MaxFieldRepeats times at one merged path. It must
+// only run on a set already measured within MaxExpandedFields (it visits
+// each expanded selection once) and free of cycles and unknown fragments.
+func (w *shapeWalker) repeats(set ast.SelectionSet, parent int, p *mergedPaths) {
+	for _, sel := range set {
+		if w.err != nil {
+			return
+		}
+		w.visited++
+		switch s := sel.(type) {
+		case *ast.Field:
+			key := mergedPath{parent: parent, key: s.Alias}
+			id, ok := p.ids[key]
+			if !ok {
+				id = len(p.ids) + 1
+				p.ids[key] = id
+			}
+			p.count[id]++
+			if p.count[id] > w.limits.MaxFieldRepeats {
+				w.err = limitError("%q is selected more than %d times at one place (the limit), counting fragments", s.Alias, w.limits.MaxFieldRepeats)
+				return
+			}
+			w.repeats(s.SelectionSet, id, p)
+		case *ast.InlineFragment:
+			w.repeats(s.SelectionSet, parent, p)
+		case *ast.FragmentSpread:
+			if def := w.fragments[s.Name]; def != nil {
+				w.repeats(def.SelectionSet, parent, p)
+			}
+		}
+	}
 }
 
 // saturatingAdd adds non-negative a and b, stopping at the largest int.

@@ -76,7 +76,7 @@ func (HTTPTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 
 	oc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
-		WriteHTTP(w, media, http.StatusBadRequest, exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs))
+		WriteHTTP(w, media, refusedStatus(errs), exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs))
 		return
 	}
 	if r.Method == http.MethodGet && oc.Operation.Operation != ast.Query {
@@ -97,6 +97,17 @@ func executedStatus(media MediaType, resp *graphql.Response) int {
 		return http.StatusBadRequest
 	}
 	return http.StatusOK
+}
+
+// refusedStatus is the status of an operation refused before it ran: 503
+// when its context ended first (client gone, deadline passed), else 400.
+func refusedStatus(errs gqlerror.List) int {
+	for _, e := range errs {
+		if domain.ErrorCode(e.Err) == domain.CodeUnavailable {
+			return http.StatusServiceUnavailable
+		}
+	}
+	return http.StatusBadRequest
 }
 
 func badRequest(msg string) *gqlerror.Error {

@@ -8,11 +8,13 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/lexer"
 
 	"github.com/dayline/dayline/api"
+	"github.com/dayline/dayline/domain"
 	"github.com/dayline/dayline/server"
 	"github.com/dayline/dayline/store"
 )
@@ -66,16 +68,36 @@ func TestHostileDocuments(t *testing.T) {
 		// Fields.
 		{name: "201 fields in one selection set (limit 200)", user: "a-member-1", query: "{ me { " + strings.Repeat("id ", 201) + "} }",
 			refused: true, want: "the limit is 200"},
-		{name: "200 fields in one selection set (limit 200)", user: "a-member-1", query: "{ me { " + strings.Repeat("id ", 200) + "} }"},
-		{name: "fragment fan-out, 21 levels", user: "a-member-1", query: fragmentFanOut(21), refused: true, want: "more than 5000 fields"},
+		{name: "6 fields in one selection set (limit 5)", limits: api.Limits{MaxSelectionFields: 5}, user: "a-member-1", query: "{ me { id name role version createdAt updatedAt } }",
+			refused: true, want: "the limit is 5"},
+		{name: "5 fields in one selection set (limit 5)", limits: api.Limits{MaxSelectionFields: 5}, user: "a-member-1", query: "{ me { id name role version createdAt } }"},
+		{name: "one field 21 times at one place (limit 20)", user: "a-member-1", query: "{ me { ...A ...B } } fragment A on User { " + strings.Repeat("id ", 10) + "} fragment B on User { " + strings.Repeat("id ", 11) + "}",
+			refused: true, want: `"id" is selected more than 20 times`},
+		{name: "one field 20 times at one place (limit 20)", user: "a-member-1", query: "{ me { ...A ...B } } fragment A on User { " + strings.Repeat("id ", 10) + "} fragment B on User { " + strings.Repeat("id ", 10) + "}"},
+		{name: "same-named fields whose selections merge (45 × 90)", user: "a-member-1",
+			query: "{ me { " + strings.Repeat("organisation { name "+strings.Repeat("... on Organisation { name } ", 2)+"} ", 45) + "} }", refused: true, want: `is selected more than 20 times`},
+		{name: "fragment fan-out, 21 levels", user: "a-member-1", query: fragmentFanOut(21), refused: true, want: "with its fragments merged; the limit is 200"},
 		{name: "fragment fan-out padded past the token cap", user: "a-member-1", query: padTokens(t, fragmentFanOut(60), d.MaxTokens+100),
 			refused: true, want: "the limit is 5000 tokens"},
-		{name: "fragment fan-out, 12 levels (4,097 fields)", user: "a-member-1", query: fragmentFanOut(12)},
-		{name: "expanded fields 11 (limit 10)", limits: api.Limits{MaxExpandedFields: 10}, user: "a-caregiver",
-			query: "{ me { ...F } } fragment F on User { id name role version createdAt updatedAt organisationId email phone __typename }", refused: true, want: "more than 10 fields"},
-		{name: "expanded fields 10 (limit 10)", limits: api.Limits{MaxExpandedFields: 10}, user: "a-caregiver",
+		{name: "fragment fan-out, 5 levels (32 times id)", user: "a-member-1", query: fragmentFanOut(5), refused: true, want: `"id" is selected more than 20 times`},
+		{name: "fragment fan-out, 4 levels (16 times id)", user: "a-member-1", query: fragmentFanOut(4)},
+		{name: "expanded selections 12 (limit 11)", limits: api.Limits{MaxExpandedFields: 11}, user: "a-caregiver",
+			query: "{ me { ...F } } fragment F on User { id name role version createdAt updatedAt organisationId email phone __typename }", refused: true, want: "more than 11 selections"},
+		{name: "expanded selections 11 (limit 11)", limits: api.Limits{MaxExpandedFields: 11}, user: "a-caregiver",
 			query: "{ me { ...F } } fragment F on User { id name role version createdAt updatedAt organisationId email phone }"},
-		// Fragment cycles: validation refuses them; the shape check stops.
+		{name: "inline fragments merging 4,750 fields into one set", user: "a-member-1",
+			query: "{ me { " + strings.Repeat("... on User { "+strings.Repeat("id ", 190)+"} ", 25) + "} }", refused: true, want: "with its fragments merged; the limit is 200"},
+		{name: "201 fields merged from two fragments (limit 200)", user: "a-member-1",
+			query:   "{ me { ...A ...B } } fragment A on User { " + strings.Repeat("id ", 100) + "} fragment B on User { " + strings.Repeat("name ", 101) + "}",
+			refused: true, want: "holds 201 fields with its fragments merged"},
+		// Fan-outs that expand to nothing: some validation rules follow
+		// every spread path before refusing an unknown fragment or a cycle,
+		// so the shape check refuses both first.
+		{name: "fan-out into an unknown fragment inside introspection", user: "a-member-1", query: fanOutInto(40, "__Type", "...Missing", "{ __schema { types { ...F0 } } }"),
+			refused: true, want: `Unknown fragment "Missing"`},
+		{name: "fan-out into a cycle inside introspection", user: "a-member-1", query: fanOutInto(40, "__Type", "...F0", "{ __schema { types { ...F0 } } }"),
+			refused: true, want: `Cannot spread fragment "F0" within itself`},
+		// Fragment cycles: the shape check refuses them.
 		{name: "fragment cycle", user: "a-member-1", query: "{ me { ...A } } fragment A on User { id ...B } fragment B on User { name ...A }",
 			refused: true, want: "Cannot spread fragment"},
 		{name: "fragment cycle inside introspection", user: "a-caregiver", query: "{ __schema { types { ...R } } } fragment R on __Type { name ofType { ...R } }",
@@ -124,7 +146,9 @@ func TestHostileDocuments(t *testing.T) {
 				}
 				r := e.postBody(tok, body)
 				work, _ := api.CheckShape(context.Background(), tc.query, tc.limits)
-				if work.Tokens > d.MaxTokens+1 || work.Selections > work.Tokens {
+				// Each written selection once, then each expanded one once
+				// (only once the expansion is known to be within its limit).
+				if work.Tokens > d.MaxTokens+1 || work.Selections > work.Tokens+d.MaxExpandedFields {
 					t.Errorf("shape check did %+v for a document of %d tokens or more", work, work.Tokens)
 				}
 				msg := ""
@@ -172,6 +196,36 @@ func TestResponseSizeLimit(t *testing.T) {
 			t.Fatalf("want one error and no data, got %d %s", big.Status, big.Raw)
 		}
 		if got := big.Errors[0]; got.ErrorType != "BadRequest" || !strings.Contains(got.Message, "larger than 300 bytes") {
+			t.Errorf("error %+v", got)
+		}
+		e.healthy()
+	})
+}
+
+// TestDeniedFieldsCountTowardsResponseSize: errors count towards the
+// response size. A member owning 20 schedules asks for another field it
+// may not read (email) 160,000 times through schedules → owner → schedules
+// (cost 480,000, within the default limit): each denial adds an error of
+// about 230 bytes, so the answer would be 47 MB of errors; it is one error.
+func TestDeniedFieldsCountTowardsResponseSize(t *testing.T) {
+	forEachStore(t, func(t *testing.T, open opener) {
+		e := newEnv(t, open)
+		now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+		for i := 1; i < domain.MaxSchedulesPerOwner; i++ { // the seed gave one
+			s := tenantSchedule("a", "a-member-1", now)
+			s.ID = fmt.Sprintf("a-member-1-extra-%02d", i)
+			for k := range s.Tasks {
+				s.Tasks[k].ID = fmt.Sprintf("%s-task-%d", s.ID, k)
+			}
+			if err := e.Store.CreateSchedule(t.Context(), s.Changed(now)); err != nil {
+				t.Fatalf("seed schedule %d: %v", i, err)
+			}
+		}
+		r := e.as("a-member-1", `{ me { schedules { owner { schedules { owner { schedules { owner { schedules { owner { email } } } } } } } } } }`, nil)
+		if r.Status != http.StatusOK || len(r.Errors) != 1 || r.Data != nil {
+			t.Fatalf("want one error and no data, got %d, %d errors, %d bytes: %.300s", r.Status, len(r.Errors), len(r.Raw), r.Raw)
+		}
+		if got := r.Errors[0]; got.ErrorType != "BadRequest" || !strings.Contains(got.Message, fmt.Sprintf("larger than %d bytes", api.DefaultLimits.MaxResponseBytes)) {
 			t.Errorf("error %+v", got)
 		}
 		e.healthy()
@@ -247,6 +301,18 @@ func fragmentFanOut(levels int) string {
 		fmt.Fprintf(&b, "fragment F%d on User { ...F%d ...F%d }\n", i, i+1, i+1)
 	}
 	fmt.Fprintf(&b, "fragment F%d on User { id }\n", levels)
+	return b.String()
+}
+
+// fanOutInto returns op with fragments F0..F(levels-1) on typ, each
+// spreading the next twice, the last one holding only last.
+func fanOutInto(levels int, typ, last, op string) string {
+	var b strings.Builder
+	b.WriteString(op + "\n")
+	for i := range levels {
+		fmt.Fprintf(&b, "fragment F%d on %s { ...F%d ...F%d }\n", i, typ, i+1, i+1)
+	}
+	fmt.Fprintf(&b, "fragment F%d on %s { %s }\n", levels, typ, last)
 	return b.String()
 }
 

@@ -31,9 +31,9 @@ func (fa *FieldAuthorizer) MutateOperationContext(ctx context.Context, oc *graph
 	if oc.Operation != nil && !fa.MayDeny(oc.Operation, caller) {
 		return nil
 	}
-	inner := oc.ResolverMiddleware
+	outer := oc.ResolverMiddleware
 	oc.ResolverMiddleware = func(ctx context.Context, next graphql.Resolver) (any, error) {
-		return fa.checkField(ctx, func(ctx context.Context) (any, error) { return inner(ctx, next) })
+		return outer(ctx, func(ctx context.Context) (any, error) { return fa.checkField(ctx, next) })
 	}
 	return nil
 }

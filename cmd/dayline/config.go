@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dayline/dayline/api"
+	"github.com/dayline/dayline/domain"
 )
 
 // config is every setting, read once from flags and the environment
@@ -120,7 +121,7 @@ func splitList(s string) []string {
 
 // defaultIntrospectionGroups may introspect when an issuer is configured
 // and --introspection-groups is not set: the staff who use the playground.
-var defaultIntrospectionGroups = []string{"Operators", "Admins", "Caregivers"}
+var defaultIntrospectionGroups = []string{domain.GroupOperators, domain.GroupAdmins, domain.GroupCaregivers}
 
 // introspectionGroups returns the groups that may introspect; none means
 // every signed-in caller.
