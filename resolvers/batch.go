@@ -2,8 +2,10 @@ package resolvers
 
 import (
 	"context"
+	"errors"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/dayline/dayline/domain"
 	"github.com/dayline/dayline/loaders"
@@ -16,7 +18,7 @@ import (
 // call per kind of read whatever its length. Each parent keeps the rules
 // and errors of a one-parent resolver: a parent the caller may not see
 // gets that error (and reads nothing), a key that failed gets its error,
-// each at its own path.
+// each at its own path and with the field's location in the document.
 
 // organisationsOf returns the organisation of each user.
 func organisationsOf(ctx context.Context, users []*domain.User) ([]*domain.Organisation, error) {
@@ -75,11 +77,11 @@ func agendasOf(ctx context.Context, users []*domain.User, date scalars.Date) ([]
 func ownersOf(ctx context.Context, schedules []*domain.Schedule) ([]*domain.User, error) {
 	c, err := currentCaller(ctx)
 	if err != nil {
-		return nil, err
+		return nil, located(ctx, err)
 	}
 	l, err := loaders.From(ctx)
 	if err != nil {
-		return nil, err
+		return nil, located(ctx, err)
 	}
 	ids := make([]string, len(schedules))
 	for i, s := range schedules {
@@ -95,7 +97,7 @@ func ownersOf(ctx context.Context, schedules []*domain.Schedule) ([]*domain.User
 			owners[i] = &users[i]
 		}
 	}
-	return owners, batchErrors(errs)
+	return owners, batchErrors(ctx, errs)
 }
 
 // forVisibleUsers resolves a field for many users: each user the caller
@@ -106,11 +108,11 @@ func forVisibleUsers[T any](ctx context.Context, users []*domain.User,
 ) ([]T, error) {
 	c, err := currentCaller(ctx)
 	if err != nil {
-		return nil, err
+		return nil, located(ctx, err)
 	}
 	l, err := loaders.From(ctx)
 	if err != nil {
-		return nil, err
+		return nil, located(ctx, err)
 	}
 	errs := make([]error, len(users))
 	visible := make([]*domain.User, 0, len(users))
@@ -125,16 +127,37 @@ func forVisibleUsers[T any](ctx context.Context, users []*domain.User,
 	for j, i := range at {
 		out[i], errs[i] = values[j], readErrs[j]
 	}
-	return out, batchErrors(errs)
+	return out, batchErrors(ctx, errs)
 }
 
-// batchErrors returns errs, one per parent, as gqlgen's per-parent errors,
-// or nil when every parent succeeded.
-func batchErrors(errs []error) error {
-	for _, err := range errs {
+// batchErrors returns errs, one per parent, as gqlgen's per-parent errors
+// (each located, see located), or nil when every parent succeeded.
+func batchErrors(ctx context.Context, errs []error) error {
+	failed := false
+	for i, err := range errs {
 		if err != nil {
-			return graphql.BatchErrorList(errs)
+			errs[i], failed = located(ctx, err), true
 		}
 	}
-	return nil
+	if !failed {
+		return nil
+	}
+	return graphql.BatchErrorList(errs)
+}
+
+// located returns err carrying the location of ctx's field in the
+// document, as gqlgen gives the error of a one-parent resolver; gqlgen
+// adds no location to a batch resolver's errors. The path is left unset:
+// gqlgen sets each parent's own.
+func located(ctx context.Context, err error) error {
+	if _, ok := errors.AsType[*gqlerror.Error](err); ok {
+		return err
+	}
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Position == nil || fc.Field.Position.Line == 0 {
+		return err
+	}
+	pos := fc.Field.Position
+	return &gqlerror.Error{Message: err.Error(), Err: err,
+		Locations: []gqlerror.Location{{Line: pos.Line, Column: pos.Column}}}
 }
