@@ -41,7 +41,8 @@ type Loader[K comparable, V any] struct {
 	batcher *dataloader.Loader[K, V]
 }
 
-// entry is one key's read: done is closed once value and err are set.
+// entry is one key's outcome: done is closed once value and err are set
+// (the entries of one store call share it).
 type entry[V any] struct {
 	done  chan struct{}
 	value V
@@ -85,7 +86,7 @@ func (l *Loader[K, V]) init(src Source, wait time.Duration, fetch fetchFunc[K, V
 func (l *Loader[K, V]) LoadMany(ctx context.Context, keys []K) ([]V, []error) {
 	found := make([]*entry[V], len(keys))
 	var claimed []K
-	var claims []*entry[V]
+	var claims []entry[V] // never grows past its capacity: found points into it
 	l.mu.Lock()
 	if l.entries == nil {
 		l.entries = make(map[K]*entry[V], len(keys))
@@ -93,18 +94,26 @@ func (l *Loader[K, V]) LoadMany(ctx context.Context, keys []K) ([]V, []error) {
 	for i, k := range keys {
 		e, ok := l.entries[k]
 		if !ok {
-			e = &entry[V]{done: make(chan struct{})}
+			if claims == nil {
+				claimed, claims = make([]K, 0, len(keys)-i), make([]entry[V], 0, len(keys)-i)
+			}
+			if len(claims)%MaxBatch == 0 {
+				// The entries of one store call share its done channel.
+				claims = append(claims, entry[V]{done: make(chan struct{})})
+			} else {
+				claims = append(claims, entry[V]{done: claims[len(claims)-1].done})
+			}
+			e = &claims[len(claims)-1]
 			l.entries[k] = e
-			claimed, claims = append(claimed, k), append(claims, e)
+			claimed = append(claimed, k)
 		}
 		found[i] = e
 	}
 	l.mu.Unlock()
 
 	for len(claimed) > MaxBatch {
-		k, c := claimed[:MaxBatch], claims[:MaxBatch]
+		go l.read(ctx, claimed[:MaxBatch], claims[:MaxBatch])
 		claimed, claims = claimed[MaxBatch:], claims[MaxBatch:]
-		go l.read(ctx, k, c)
 	}
 	if len(claimed) > 0 {
 		l.read(ctx, claimed, claims)
@@ -121,22 +130,39 @@ func (l *Loader[K, V]) LoadMany(ctx context.Context, keys []K) ([]V, []error) {
 // LoadNow returns the value of key (see LoadMany), reading it at once if
 // nobody has claimed it yet.
 func (l *Loader[K, V]) LoadNow(ctx context.Context, key K) (V, error) {
-	values, errs := l.LoadMany(ctx, []K{key})
-	return values[0], errs[0]
-}
-
-// Load asks for key and returns a function that waits for its value (see
-// LoadMany for the errors). A key already claimed is waited for directly;
-// any other joins the batch of Loads that collects keys for the loader's
-// wait (or until MaxBatch keys) and is then read through LoadMany.
-func (l *Loader[K, V]) Load(ctx context.Context, key K) func() (V, error) {
 	l.mu.Lock()
 	e := l.entries[key]
-	l.mu.Unlock()
 	if e != nil {
-		return func() (V, error) { return e.result(ctx) }
+		l.mu.Unlock()
+		return e.result(ctx)
 	}
-	return l.timedBatcher().Load(ctx, key)
+	if l.entries == nil {
+		l.entries = map[K]*entry[V]{}
+	}
+	claims := []entry[V]{{done: make(chan struct{})}}
+	l.entries[key] = &claims[0]
+	l.mu.Unlock()
+	l.read(ctx, []K{key}, claims)
+	return claims[0].value, claims[0].err
+}
+
+// Load returns the value of key (see LoadMany for the errors). A key
+// already claimed is waited for directly; any other joins the batch of
+// Loads that collects keys for the loader's wait (or until MaxBatch keys)
+// and is then read through LoadMany.
+func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, error) {
+	if e := l.claimed(key); e != nil {
+		return e.result(ctx)
+	}
+	l.once.Do(func() { l.batcher = newTimedBatcher(l.wait, l.loadBatch) })
+	return l.batcher.Load(ctx, key)()
+}
+
+// claimed returns key's entry, or nil if nobody has asked for key yet.
+func (l *Loader[K, V]) claimed(key K) *entry[V] {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.entries[key]
 }
 
 // Prime records value for key unless key is already claimed.
@@ -162,18 +188,19 @@ func (l *Loader[K, V]) Replace(key K, value V) {
 	l.entries[key] = &entry[V]{done: closed, value: value}
 }
 
-// read fetches keys, claimed by the caller as claims, in one store call and
-// publishes each outcome. A panic in the fetch becomes every key's error.
-func (l *Loader[K, V]) read(ctx context.Context, keys []K, claims []*entry[V]) {
+// read fetches keys, claimed by the caller as claims (which share one done
+// channel), in one store call and publishes their outcomes. A panic in the
+// fetch becomes every key's error.
+func (l *Loader[K, V]) read(ctx context.Context, keys []K, claims []entry[V]) {
 	values, errs, err := l.safeFetch(ctx, keys)
-	for i, e := range claims {
+	for i := range claims {
 		if err != nil {
-			e.err = err
+			claims[i].err = err
 		} else {
-			e.value, e.err = values[i], errs[i]
+			claims[i].value, claims[i].err = values[i], errs[i]
 		}
-		close(e.done)
 	}
+	close(claims[0].done)
 }
 
 func (l *Loader[K, V]) safeFetch(ctx context.Context, keys []K) (values []V, errs []error, err error) {
@@ -189,20 +216,19 @@ func (l *Loader[K, V]) safeFetch(ctx context.Context, keys []K) (values []V, err
 	return values, errs, nil
 }
 
-// timedBatcher returns the dataloader behind Load, created on first use.
-// It keeps no cache of its own (the entries are the cache) and its batch
-// function reads through LoadMany, so a key is read once however it is
-// asked for.
-func (l *Loader[K, V]) timedBatcher() *dataloader.Loader[K, V] {
-	l.once.Do(func() {
-		l.batcher = dataloader.NewBatchedLoader(l.loadBatch,
-			dataloader.WithBatchCapacity[K, V](MaxBatch),
-			dataloader.WithWait[K, V](l.wait),
-			dataloader.WithCache[K, V](&dataloader.NoCache[K, V]{}))
-	})
-	return l.batcher
+// newTimedBatcher returns a dataloader that collects keys for wait (or
+// until MaxBatch keys) and answers them with fn. It keeps no cache of its
+// own: fn reads through LoadMany, whose entries are the cache, so a key is
+// read once however it is asked for.
+func newTimedBatcher[K comparable, V any](wait time.Duration, fn dataloader.BatchFunc[K, V]) *dataloader.Loader[K, V] {
+	return dataloader.NewBatchedLoader(fn,
+		dataloader.WithBatchCapacity[K, V](MaxBatch),
+		dataloader.WithInputCapacity[K, V](MaxBatch), // a batch never holds more (default: 1,000)
+		dataloader.WithWait[K, V](wait),
+		dataloader.WithCache[K, V](&dataloader.NoCache[K, V]{}))
 }
 
+// loadBatch is the batch function behind Load.
 func (l *Loader[K, V]) loadBatch(ctx context.Context, keys []K) []*dataloader.Result[V] {
 	values, errs := l.LoadMany(ctx, keys)
 	out := make([]*dataloader.Result[V], len(keys))

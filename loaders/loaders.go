@@ -17,7 +17,10 @@ package loaders
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
+
+	"github.com/graph-gophers/dataloader/v7"
 
 	"github.com/dayline/dayline/domain"
 )
@@ -58,6 +61,10 @@ type Loaders struct {
 	completions    Loader[domain.OwnerDate, []domain.Completion]
 	taskRefs       Loader[string, domain.TaskRef]
 	memberPages    Loader[MemberPageKey, domain.Page[domain.User]]
+
+	wait     time.Duration
+	dayOnce  sync.Once
+	dayBatch *dataloader.Loader[domain.OwnerDate, Day]
 }
 
 // New returns fresh loaders over src whose Loads wait at most wait
@@ -67,7 +74,7 @@ func New(src Source, wait time.Duration) *Loaders {
 	if wait <= 0 {
 		wait = DefaultWait
 	}
-	l := &Loaders{}
+	l := &Loaders{wait: wait}
 	l.users.init(src, wait, readUsers)
 	l.organisations.init(src, wait, readOrganisations)
 	l.schedules.init(src, wait, readSchedules)
@@ -141,16 +148,33 @@ func (l *Loaders) Days(ctx context.Context, keys []domain.OwnerDate) ([]Day, []e
 	return days, errs
 }
 
-// Day returns one key's Day through Load (a root field's ask): the two
-// reads join their loaders' batches at the same time.
+// Day returns one key's Day for a root field: at once if both reads are
+// already claimed, else through a batch that collects the Day asks of the
+// loaders' wait (aliased root fields) and reads them with Days.
 func (l *Loaders) Day(ctx context.Context, key domain.OwnerDate) (Day, error) {
-	schedules, completions := l.ownerSchedules.Load(ctx, key.OwnerID), l.completions.Load(ctx, key)
-	s, err := schedules()
-	c, cerr := completions()
+	schedules, completions := l.ownerSchedules.claimed(key.OwnerID), l.completions.claimed(key)
+	if schedules == nil || completions == nil {
+		l.dayOnce.Do(func() { l.dayBatch = newTimedBatcher(l.wait, l.daysBatch) })
+		return l.dayBatch.Load(ctx, key)()
+	}
+	var d Day
+	var err, cerr error
+	d.Schedules, err = schedules.result(ctx)
+	d.Completions, cerr = completions.result(ctx)
 	if err == nil {
 		err = cerr
 	}
-	return Day{Schedules: s, Completions: c}, err
+	return d, err
+}
+
+// daysBatch is the batch function behind Day.
+func (l *Loaders) daysBatch(ctx context.Context, keys []domain.OwnerDate) []*dataloader.Result[Day] {
+	days, errs := l.Days(ctx, keys)
+	out := make([]*dataloader.Result[Day], len(keys))
+	for i := range keys {
+		out[i] = &dataloader.Result[Day]{Data: days[i], Error: errs[i]}
+	}
+	return out
 }
 
 type ctxKey struct{}

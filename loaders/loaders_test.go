@@ -92,7 +92,7 @@ func TestLoadManyReadsOnceAndReportsMissing(t *testing.T) {
 	if u, err := l.Users().LoadNow(t.Context(), "u1"); err != nil || u.ID != "u1" {
 		t.Errorf("LoadNow: %v %v", u, err)
 	}
-	if u, err := l.Users().Load(t.Context(), "u1")(); err != nil || u.ID != "u1" {
+	if u, err := l.Users().Load(t.Context(), "u1"); err != nil || u.ID != "u1" {
 		t.Errorf("Load: %v %v", u, err)
 	}
 	if n := src.getUsers.Load(); n != 1 {
@@ -169,9 +169,8 @@ func TestConcurrentAsksShareOneRead(t *testing.T) {
 		results <- outcome{u.ID, err}
 	}()
 	go func() {
-		thunk := l.Users().Load(ctx, "u1")
 		asked.Done()
-		u, err := thunk()
+		u, err := l.Users().Load(ctx, "u1")
 		results <- outcome{u.ID, err}
 	}()
 	asked.Wait()
@@ -187,27 +186,40 @@ func TestConcurrentAsksShareOneRead(t *testing.T) {
 	}
 }
 
-// TestLoadBatchesOneKeyAsks: Loads of new keys, one at a time, join one
-// batch, read in one store call when it holds MaxBatch keys (the wait is
-// an hour: the full batch, not a timer, starts the read).
+// TestLoadBatchesOneKeyAsks: Loads of new keys, one key each from
+// separate goroutines, join one batch, read in one store call when it holds
+// MaxBatch keys (the wait is an hour: the full batch, not a timer, starts
+// the read).
 func TestLoadBatchesOneKeyAsks(t *testing.T) {
 	src := newSource(t)
 	l := loaders.New(src, time.Hour)
-	thunks := make([]func() (domain.User, error), loaders.MaxBatch)
-	for i := range thunks {
+	type outcome struct {
+		id  string
+		err error
+	}
+	results := make(chan outcome, loaders.MaxBatch)
+	for i := range loaders.MaxBatch {
 		id := fmt.Sprintf("ghost-%03d", i)
 		if i == 0 {
 			id = "u1"
 		}
-		thunks[i] = l.Users().Load(t.Context(), id)
+		go func() {
+			u, err := l.Users().Load(t.Context(), id)
+			results <- outcome{u.ID, err}
+		}()
 	}
-	if u, err := thunks[0](); err != nil || u.ID != "u1" {
-		t.Errorf("u1: %v %v", u, err)
-	}
-	for _, th := range thunks[1:] {
-		if _, err := th(); domain.ErrorCode(err) != domain.CodeNotFound {
-			t.Fatalf("ghost: %v, want NotFound", err)
+	found := 0
+	for range loaders.MaxBatch {
+		r := <-results
+		switch {
+		case r.err == nil && r.id == "u1":
+			found++
+		case domain.ErrorCode(r.err) != domain.CodeNotFound:
+			t.Errorf("got %q, %v; want u1 or NotFound", r.id, r.err)
 		}
+	}
+	if found != 1 {
+		t.Errorf("u1 found %d times, want 1", found)
 	}
 	if n := src.getUsers.Load(); n != 1 {
 		t.Errorf("%d store calls for one full batch, want 1", n)
@@ -242,7 +254,7 @@ func TestPrimeAndReplace(t *testing.T) {
 	l := loaders.New(src, time.Hour)
 	l.Users().Prime("p", domain.User{ID: "p", Name: "primed"})
 	l.Users().Prime("p", domain.User{ID: "p", Name: "ignored"})
-	if u, err := l.Users().Load(t.Context(), "p")(); err != nil || u.Name != "primed" {
+	if u, err := l.Users().Load(t.Context(), "p"); err != nil || u.Name != "primed" {
 		t.Errorf("after Prime: %v %v", u, err)
 	}
 	l.Users().Replace("p", domain.User{ID: "p", Name: "replaced"})
@@ -259,7 +271,7 @@ func TestLoadNowCachesTheOutcome(t *testing.T) {
 		src := newSource(t)
 		l := loaders.New(src, time.Hour) // a Load that waited for a batch would hang the test
 		l.Users().LoadNow(t.Context(), "u1")
-		if u, err := l.Users().Load(t.Context(), "u1")(); err != nil || u.ID != "u1" {
+		if u, err := l.Users().Load(t.Context(), "u1"); err != nil || u.ID != "u1" {
 			t.Fatalf("after LoadNow: %v %v", u, err)
 		}
 		if n := src.getUsers.Load(); n != 1 {
@@ -270,7 +282,7 @@ func TestLoadNowCachesTheOutcome(t *testing.T) {
 		src := newSource(t)
 		l := loaders.New(src, time.Hour)
 		l.Users().LoadNow(t.Context(), "ghost")
-		if _, err := l.Users().Load(t.Context(), "ghost")(); domain.ErrorCode(err) != domain.CodeNotFound {
+		if _, err := l.Users().Load(t.Context(), "ghost"); domain.ErrorCode(err) != domain.CodeNotFound {
 			t.Fatalf("want NotFound, got %v", err)
 		}
 	})
@@ -280,7 +292,7 @@ func TestLoadNowCachesTheOutcome(t *testing.T) {
 		l := loaders.New(src, time.Hour)
 		l.Users().LoadNow(t.Context(), "u1")
 		for range 3 {
-			if _, err := l.Users().Load(t.Context(), "u1")(); !errors.Is(err, src.fail) {
+			if _, err := l.Users().Load(t.Context(), "u1"); !errors.Is(err, src.fail) {
 				t.Fatalf("want the cached store error, got %v", err)
 			}
 			if _, errs := l.Users().LoadMany(t.Context(), []string{"u1"}); !errors.Is(errs[0], src.fail) {
@@ -307,5 +319,29 @@ func TestLoadNowCachesTheOutcome(t *testing.T) {
 func TestFromWithoutLoaders(t *testing.T) {
 	if _, err := loaders.From(context.Background()); !errors.Is(err, loaders.ErrMissing) {
 		t.Errorf("From(empty ctx) = %v, want ErrMissing", err)
+	}
+}
+
+// TestDayBatchesRootAsks: Day asks of root fields (one key each, from
+// separate goroutines) join one batch, read with one SchedulesByOwners call
+// once it holds MaxBatch keys (the wait is an hour: the full batch, not a
+// timer, starts the read).
+func TestDayBatchesRootAsks(t *testing.T) {
+	src := newSource(t)
+	l := loaders.New(src, time.Hour)
+	errs := make(chan error, loaders.MaxBatch)
+	for i := range loaders.MaxBatch {
+		go func() {
+			_, err := l.Day(t.Context(), domain.OwnerDate{OwnerID: fmt.Sprintf("owner-%03d", i), Day: "2026-03-30"})
+			errs <- err
+		}()
+	}
+	for range loaders.MaxBatch {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := src.schedulesByOwners.Load(); n != 1 {
+		t.Errorf("%d SchedulesByOwners calls for one full batch, want 1", n)
 	}
 }

@@ -22,14 +22,14 @@ func scheduleToChange(ctx context.Context, id string, expectedVersion int) (doma
 	if err != nil {
 		return domain.Schedule{}, err
 	}
-	s, err := l.Schedules().Load(ctx, id)()
+	s, err := l.Schedules().Load(ctx, id)
 	if err != nil {
 		return domain.Schedule{}, err
 	}
 	if err := c.sameOrganisation(s.OrganisationID, "schedule", id); err != nil {
 		return domain.Schedule{}, err
 	}
-	owner, err := l.Users().Load(ctx, s.OwnerID)()
+	owner, err := l.Users().Load(ctx, s.OwnerID)
 	if err != nil {
 		return domain.Schedule{}, err
 	}
@@ -153,7 +153,7 @@ func completionFor(ctx context.Context, taskID string, date scalars.Date) (domai
 	if err != nil {
 		return domain.Completion{}, err
 	}
-	ref, err := l.TaskRefs().Load(ctx, taskID)()
+	ref, err := l.TaskRefs().Load(ctx, taskID)
 	if err != nil {
 		return domain.Completion{}, err
 	}

@@ -111,7 +111,7 @@ func (r *mutationResolver) CreateSchedule(ctx context.Context, input model.Creat
 	if err != nil {
 		return nil, err
 	}
-	owner, err := l.Users().Load(ctx, input.OwnerID)()
+	owner, err := l.Users().Load(ctx, input.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +245,7 @@ func (r *queryResolver) Organisation(ctx context.Context, id string) (*domain.Or
 	if err != nil {
 		return nil, err
 	}
-	org, err := l.Organisations().Load(ctx, id)()
+	org, err := l.Organisations().Load(ctx, id)
 	return &org, err
 }
 
