@@ -28,7 +28,10 @@ type Config struct {
 	Logger *slog.Logger
 	Now    func() time.Time
 	NewID  func() string
-	// LoaderWait is how long loaders collect keys before a batched read.
+	// LoaderWait is how long a root field's loads (user(id:), schedule(id:),
+	// agenda(userId:), a mutation's reads) collect keys before a batched
+	// read, so aliased root fields batch together. Fields under a list
+	// never wait: batch resolvers read all of a list's keys at once.
 	LoaderWait time.Duration
 	// Limits bound what one request may cost; zero fields take
 	// DefaultLimits.
@@ -149,13 +152,14 @@ func isMutation(ctx context.Context) bool {
 	return op != nil && op.Operation == ast.Mutation
 }
 
-// freshLoaders returns ctx with new loaders that start reading the caller
-// at once (the resolvers' first need; errors surface where they load it).
+// freshLoaders returns ctx with new loaders that have read the caller (the
+// resolvers' first need). The outcome is kept: errors surface where the
+// resolvers load the caller.
 func freshLoaders(ctx context.Context, cfg Config) context.Context {
 	l := loaders.New(cfg.Store, cfg.LoaderWait)
 	ctx = loaders.With(ctx, l)
 	if id, err := auth.IdentityFrom(ctx); err == nil {
-		l.LoadUsersNow(ctx, id.Sub)
+		_, _ = l.Users().LoadNow(ctx, id.Sub)
 	}
 	return ctx
 }

@@ -190,17 +190,17 @@ type QueryResolver interface {
 	Agenda(ctx context.Context, userID string, date scalars.Date) ([]domain.AgendaItem, error)
 }
 type ScheduleResolver interface {
-	Owner(ctx context.Context, obj *domain.Schedule) (*domain.User, error)
+	Owner(ctx context.Context, objs []*domain.Schedule) ([]*domain.User, error)
 }
 type SubscriptionResolver interface {
 	OnScheduleChanged(ctx context.Context, ownerID *string, id *string) (<-chan *domain.Schedule, error)
 	OnTaskCompleted(ctx context.Context, ownerID *string) (<-chan *domain.Completion, error)
 }
 type UserResolver interface {
-	Organisation(ctx context.Context, obj *domain.User) (*domain.Organisation, error)
+	Organisation(ctx context.Context, objs []*domain.User) ([]*domain.Organisation, error)
 
-	Schedules(ctx context.Context, obj *domain.User) ([]domain.Schedule, error)
-	Agenda(ctx context.Context, obj *domain.User, date scalars.Date) ([]domain.AgendaItem, error)
+	Schedules(ctx context.Context, objs []*domain.User) ([][]domain.Schedule, error)
+	Agenda(ctx context.Context, objs []*domain.User, date scalars.Date) ([][]domain.AgendaItem, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -3486,7 +3486,7 @@ func (ec *executionContext) _Schedule_owner(ctx context.Context, field graphql.C
 			return ec.fieldContext_Schedule_owner(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Schedule().Owner(ctx, obj)
+			return ec.resolveBatch_Schedule_owner(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *domain.User) graphql.Marshaler {
@@ -3507,6 +3507,29 @@ func (ec *executionContext) fieldContext_Schedule_owner(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Schedule_owner(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (any, error) {
+	resolver := ec.Resolvers.Schedule()
+	if batch, ok := graphql.BatchParentsFor[*domain.Schedule](ctx, "Schedule"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Owner(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*domain.User](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Schedule.owner",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Owner(ctx, []*domain.Schedule{obj})
+	return graphql.ResolveBatchSingleResult[*domain.User](
+		ctx,
+		results,
+		err,
+		"Schedule.owner",
+	)
 }
 
 func (ec *executionContext) _Schedule_title(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
@@ -4130,7 +4153,7 @@ func (ec *executionContext) _User_organisation(ctx context.Context, field graphq
 			return ec.fieldContext_User_organisation(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().Organisation(ctx, obj)
+			return ec.resolveBatch_User_organisation(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *domain.Organisation) graphql.Marshaler {
@@ -4151,6 +4174,29 @@ func (ec *executionContext) fieldContext_User_organisation(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_User_organisation(ctx context.Context, field graphql.CollectedField, obj *domain.User) (any, error) {
+	resolver := ec.Resolvers.User()
+	if batch, ok := graphql.BatchParentsFor[*domain.User](ctx, "User"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Organisation(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*domain.Organisation](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"User.organisation",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Organisation(ctx, []*domain.User{obj})
+	return graphql.ResolveBatchSingleResult[*domain.Organisation](
+		ctx,
+		results,
+		err,
+		"User.organisation",
+	)
 }
 
 func (ec *executionContext) _User_name(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
@@ -4323,7 +4369,7 @@ func (ec *executionContext) _User_schedules(ctx context.Context, field graphql.C
 			return ec.fieldContext_User_schedules(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.User().Schedules(ctx, obj)
+			return ec.resolveBatch_User_schedules(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []domain.Schedule) graphql.Marshaler {
@@ -4345,6 +4391,29 @@ func (ec *executionContext) fieldContext_User_schedules(_ context.Context, field
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_User_schedules(ctx context.Context, field graphql.CollectedField, obj *domain.User) (any, error) {
+	resolver := ec.Resolvers.User()
+	if batch, ok := graphql.BatchParentsFor[*domain.User](ctx, "User"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Schedules(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[[]domain.Schedule](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"User.schedules",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Schedules(ctx, []*domain.User{obj})
+	return graphql.ResolveBatchSingleResult[[]domain.Schedule](
+		ctx,
+		results,
+		err,
+		"User.schedules",
+	)
+}
 
 func (ec *executionContext) _User_agenda(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
 	return fastexec.ResolveField(
@@ -4355,8 +4424,7 @@ func (ec *executionContext) _User_agenda(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_User_agenda(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.User().Agenda(ctx, obj, fc.Args["date"].(scalars.Date))
+			return ec.resolveBatch_User_agenda(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []domain.AgendaItem) graphql.Marshaler {
@@ -4388,6 +4456,30 @@ func (ec *executionContext) fieldContext_User_agenda(ctx context.Context, field 
 		return fc, err
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_User_agenda(ctx context.Context, field graphql.CollectedField, obj *domain.User) (any, error) {
+	resolver := ec.Resolvers.User()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*domain.User](ctx, "User"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Agenda(ctx, batch.Parents, fc.Args["date"].(scalars.Date))
+		})
+		return graphql.ResolveBatchGroupResult[[]domain.AgendaItem](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"User.agenda",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Agenda(ctx, []*domain.User{obj}, fc.Args["date"].(scalars.Date))
+	return graphql.ResolveBatchSingleResult[[]domain.AgendaItem](
+		ctx,
+		results,
+		err,
+		"User.agenda",
+	)
 }
 
 func (ec *executionContext) _UserConnection_items(ctx context.Context, field graphql.CollectedField, obj *model.UserConnection) (ret graphql.Marshaler) {
@@ -7751,6 +7843,7 @@ func (ec *executionContext) marshalNSchedule2githubᚗcomᚋdaylineᚋdaylineᚋ
 }
 
 func (ec *executionContext) marshalNSchedule2ᚕgithubᚗcomᚋdaylineᚋdaylineᚋdomainᚐScheduleᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Schedule) graphql.Marshaler {
+	ctx = graphql.WithBatchParentValues(ctx, "Schedule", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -7832,6 +7925,7 @@ func (ec *executionContext) marshalNUser2githubᚗcomᚋdaylineᚋdaylineᚋdoma
 }
 
 func (ec *executionContext) marshalNUser2ᚕgithubᚗcomᚋdaylineᚋdaylineᚋdomainᚐUserᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.User) graphql.Marshaler {
+	ctx = graphql.WithBatchParentValues(ctx, "User", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -8248,6 +8342,7 @@ func (ec *executionContext) marshalOSchedule2ᚕgithubᚗcomᚋdaylineᚋdayline
 	if v == nil {
 		return graphql.Null
 	}
+	ctx = graphql.WithBatchParentValues(ctx, "Schedule", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]

@@ -1,14 +1,23 @@
-// Package loaders batches the store reads of one GraphQL operation with
-// dataloader v7: every nested field that needs a user, schedule or agenda
-// asks a loader, and the loader turns the many asks of one resolution round
-// into one batched store call. Loaders are created per operation (never per
-// connection: a WebSocket lives long and its data goes stale).
+// Package loaders reads what the nested fields of one GraphQL operation
+// need, each key at most once per operation and in as few store calls as
+// the shape of the query allows: every field that needs a user, an
+// organisation, schedules or completions asks a Loader, which claims the
+// keys nobody has asked for yet and reads them in one batched store call.
+//
+// The batching is structural: gqlgen's batch resolvers hand a field every
+// parent of a list at once, and the field reads all their keys with
+// LoadMany, so a list of 40 users costs the same store calls as a list of
+// 4, whatever the timing. Root fields ask one key at a time (Load) and
+// batch by a short wait, as dataloader does.
+//
+// Loaders are created per operation (never per connection: a WebSocket
+// lives long and its data goes stale).
 package loaders
 
 import (
 	"context"
 	"errors"
-	"slices"
+	"sync"
 	"time"
 
 	"github.com/graph-gophers/dataloader/v7"
@@ -37,230 +46,135 @@ type MemberPageKey struct {
 // BatchGetItem limit).
 const MaxBatch = 100
 
-// DefaultWait is how long a loader collects keys before it calls the store.
+// DefaultWait is how long Load collects keys before it calls the store.
 const DefaultWait = time.Millisecond
 
-// Loaders holds one operation's loaders, each created on first use (an
-// operation pays only for the loaders its fields ask for). Results are
-// cached for the operation, errors included: a failed read is not retried
-// by the next field that asks (the store already retried), so an outage
-// costs one failed read per key, not one per field.
+// Loaders holds one operation's loaders. Outcomes are kept for the
+// operation, errors included: a failed read is not retried by the next
+// field that asks (the store already retried), so an outage costs one
+// failed read per key, not one per field.
 type Loaders struct {
-	src            Source
-	wait           time.Duration
-	usersCache     *dataloader.InMemoryCache[string, domain.User]
-	users          lazyLoader[string, domain.User]
-	organisations  lazyLoader[string, domain.Organisation]
-	schedules      lazyLoader[string, domain.Schedule]
-	ownerSchedules lazyLoader[string, []domain.Schedule]
-	days           lazyLoader[domain.OwnerDate, Day]
-	taskRefs       lazyLoader[string, domain.TaskRef]
-	memberPages    lazyLoader[MemberPageKey, domain.Page[domain.User]]
+	users          Loader[string, domain.User]
+	organisations  Loader[string, domain.Organisation]
+	schedules      Loader[string, domain.Schedule]
+	ownerSchedules Loader[string, []domain.Schedule]
+	completions    Loader[domain.OwnerDate, []domain.Completion]
+	taskRefs       Loader[string, domain.TaskRef]
+	memberPages    Loader[MemberPageKey, domain.Page[domain.User]]
+
+	wait     time.Duration
+	dayOnce  sync.Once
+	dayBatch *dataloader.Loader[domain.OwnerDate, Day]
 }
 
-// New returns fresh loaders over src that wait at most wait (DefaultWait when
-// zero) to collect a batch of at most MaxBatch keys.
+// New returns fresh loaders over src whose Loads wait at most wait
+// (DefaultWait when zero) to collect a batch of at most MaxBatch keys.
+// LoadMany and LoadNow never wait.
 func New(src Source, wait time.Duration) *Loaders {
 	if wait <= 0 {
 		wait = DefaultWait
 	}
-	return &Loaders{src: src, wait: wait, usersCache: dataloader.NewCache[string, domain.User]()}
+	l := &Loaders{wait: wait}
+	l.users.init(src, wait, readUsers)
+	l.organisations.init(src, wait, readOrganisations)
+	l.schedules.init(src, wait, readSchedules)
+	l.ownerSchedules.init(src, wait, readOwnerSchedules)
+	l.completions.init(src, wait, readCompletions)
+	l.taskRefs.init(src, wait, readTaskRefs)
+	l.memberPages.init(src, wait, readMemberPages)
+	return l
 }
 
 // Users loads users by id; a missing one is NotFound.
-func (l *Loaders) Users() *dataloader.Loader[string, domain.User] {
-	return l.users.get(func() *dataloader.Loader[string, domain.User] {
-		return newLoader(l.wait, byID("user", l.src.GetUsers, func(u domain.User) string { return u.ID }),
-			dataloader.WithCache[string, domain.User](l.usersCache))
-	})
-}
+func (l *Loaders) Users() *Loader[string, domain.User] { return &l.users }
 
 // Organisations loads organisations by id; a missing one is NotFound.
-func (l *Loaders) Organisations() *dataloader.Loader[string, domain.Organisation] {
-	return l.organisations.get(func() *dataloader.Loader[string, domain.Organisation] {
-		return newLoader(l.wait, byID("organisation", l.src.GetOrganisations, func(o domain.Organisation) string { return o.ID }))
-	})
-}
+func (l *Loaders) Organisations() *Loader[string, domain.Organisation] { return &l.organisations }
 
 // Schedules loads schedules by id; a missing one is NotFound.
-func (l *Loaders) Schedules() *dataloader.Loader[string, domain.Schedule] {
-	return l.schedules.get(func() *dataloader.Loader[string, domain.Schedule] {
-		return newLoader(l.wait, byID("schedule", l.src.GetSchedules, func(s domain.Schedule) string { return s.ID }))
-	})
-}
+func (l *Loaders) Schedules() *Loader[string, domain.Schedule] { return &l.schedules }
 
 // TaskRefs loads which schedule (and owner) each task id belongs to; a
 // missing one is NotFound.
-func (l *Loaders) TaskRefs() *dataloader.Loader[string, domain.TaskRef] {
-	return l.taskRefs.get(func() *dataloader.Loader[string, domain.TaskRef] {
-		return newLoader(l.wait, byID("task", l.src.GetTaskRefs, func(t domain.TaskRef) string { return t.TaskID }))
-	})
-}
+func (l *Loaders) TaskRefs() *Loader[string, domain.TaskRef] { return &l.taskRefs }
 
 // OwnerSchedules loads each owner's schedules (none: an empty list).
-func (l *Loaders) OwnerSchedules() *dataloader.Loader[string, []domain.Schedule] {
-	return l.ownerSchedules.get(func() *dataloader.Loader[string, []domain.Schedule] {
-		return newLoader(l.wait, mapped(l.src.SchedulesByOwners))
-	})
-}
+func (l *Loaders) OwnerSchedules() *Loader[string, []domain.Schedule] { return &l.ownerSchedules }
 
-// Days reads, for each owner's day, the owner's schedules and that day's
-// completions in one round: what an agenda needs.
-func (l *Loaders) Days() *dataloader.Loader[domain.OwnerDate, Day] {
-	return l.days.get(func() *dataloader.Loader[domain.OwnerDate, Day] {
-		return newLoader(l.wait, days(l.src))
-	})
-}
+// Completions loads each owner's completions on a day (none: an empty
+// list).
+func (l *Loaders) Completions() *Loader[domain.OwnerDate, []domain.Completion] { return &l.completions }
 
 // MemberPages reads each distinct page once per operation, however often
 // nested fields (organisation { members { items { organisation { members
-// ... } } } }) ask for it.
-func (l *Loaders) MemberPages() *dataloader.Loader[MemberPageKey, domain.Page[domain.User]] {
-	return l.memberPages.get(func() *dataloader.Loader[MemberPageKey, domain.Page[domain.User]] {
-		return newLoader(l.wait, memberPages(l.src))
-	})
+// ... } } } }) ask for it: one ListMembers call per page.
+func (l *Loaders) MemberPages() *Loader[MemberPageKey, domain.Page[domain.User]] {
+	return &l.memberPages
 }
 
-// LoadUsersNow reads the users with these ids at once, without a batch
-// wait, and caches the outcome for later Loads: the user, NotFound, or the
-// read's error. Dayline does this for the caller at the start of every
-// operation: every resolver needs the caller first, so waiting to batch it
-// would only add a round.
-func (l *Loaders) LoadUsersNow(ctx context.Context, ids ...string) {
-	users, err := l.src.GetUsers(ctx, validIDs(ids))
-	found := make(map[string]domain.User, len(users))
-	for _, u := range users {
-		found[u.ID] = u
-	}
-	for _, id := range ids {
-		u, ok := found[id]
-		var miss error
-		switch {
-		case err != nil:
-			miss = err
-		case !ok:
-			miss = domain.NotFound("user", id)
-		}
-		l.usersCache.Set(ctx, id, func() (domain.User, error) { return u, miss })
-	}
-}
-
-func newLoader[K comparable, V any](wait time.Duration, fn dataloader.BatchFunc[K, V], opts ...dataloader.Option[K, V]) *dataloader.Loader[K, V] {
-	return dataloader.NewBatchedLoader(fn, append([]dataloader.Option[K, V]{
-		dataloader.WithBatchCapacity[K, V](MaxBatch),
-		dataloader.WithWait[K, V](wait),
-	}, opts...)...)
-}
-
-// byID adapts a batch read that omits missing ids into a batch function
-// that answers every key in order: missing ones get a NotFound error.
-// Invalid ids (domain.ValidID), which can name nothing stored, are missing
-// without being sent to the store: a 10,000-byte id must not reach a
-// DynamoDB key.
-func byID[V any](kind string, fetch func(context.Context, []string) ([]V, error), id func(V) string) dataloader.BatchFunc[string, V] {
-	return func(ctx context.Context, keys []string) []*dataloader.Result[V] {
-		items, err := fetch(ctx, validIDs(keys))
-		out := make([]*dataloader.Result[V], len(keys))
-		if err != nil {
-			for i := range out {
-				out[i] = &dataloader.Result[V]{Error: err}
-			}
-			return out
-		}
-		found := make(map[string]V, len(items))
-		for _, it := range items {
-			found[id(it)] = it
-		}
-		for i, k := range keys {
-			if v, ok := found[k]; ok {
-				out[i] = &dataloader.Result[V]{Data: v}
-			} else {
-				out[i] = &dataloader.Result[V]{Error: domain.NotFound(kind, k)}
-			}
-		}
-		return out
-	}
-}
-
-// Day is one owner's schedules and their completions on one day.
+// Day is one owner's schedules and their completions on one day: what an
+// agenda needs.
 type Day struct {
 	Schedules   []domain.Schedule
 	Completions []domain.Completion
 }
 
-// days reads the schedules of the keys' owners and the completions of
-// their days, the two reads running at the same time.
-func days(src Source) dataloader.BatchFunc[domain.OwnerDate, Day] {
-	return func(ctx context.Context, keys []domain.OwnerDate) []*dataloader.Result[Day] {
-		owners := make([]string, len(keys))
-		for i, k := range keys {
-			owners[i] = k.OwnerID
-		}
-		var done map[domain.OwnerDate][]domain.Completion
-		var doneErr error
-		finished := make(chan struct{})
-		go func() {
-			defer close(finished)
-			done, doneErr = src.CompletionsOn(ctx, keys)
-		}()
-		schedules, err := src.SchedulesByOwners(ctx, owners)
-		<-finished
-		if err == nil {
-			err = doneErr
-		}
-		out := make([]*dataloader.Result[Day], len(keys))
-		for i, k := range keys {
-			out[i] = &dataloader.Result[Day]{Data: Day{Schedules: schedules[k.OwnerID], Completions: done[k]}, Error: err}
-		}
-		return out
+// Days returns the Day of each key, in order, with one error per key (the
+// error of either read). It reads the owners' schedules and the days'
+// completions at once (see Loader.LoadMany), the two reads running at the
+// same time. It shares OwnerSchedules with fields that list schedules, so
+// an owner's schedules are read once per operation.
+func (l *Loaders) Days(ctx context.Context, keys []domain.OwnerDate) ([]Day, []error) {
+	owners := make([]string, len(keys))
+	for i, k := range keys {
+		owners[i] = k.OwnerID
 	}
+	var schedules [][]domain.Schedule
+	var scheduleErrs []error
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		schedules, scheduleErrs = l.ownerSchedules.LoadMany(ctx, owners)
+	}()
+	completions, errs := l.completions.LoadMany(ctx, keys)
+	<-read
+	days := make([]Day, len(keys))
+	for i := range keys {
+		days[i] = Day{Schedules: schedules[i], Completions: completions[i]}
+		if scheduleErrs[i] != nil {
+			errs[i] = scheduleErrs[i]
+		}
+	}
+	return days, errs
 }
 
-// validIDs returns the ids that pass domain.ValidID (all of them, without
-// copying, in the usual case).
-func validIDs(ids []string) []string {
-	for i, id := range ids {
-		if !domain.ValidID(id) {
-			valid := slices.Clone(ids[:i])
-			for _, id := range ids[i+1:] {
-				if domain.ValidID(id) {
-					valid = append(valid, id)
-				}
-			}
-			return valid
-		}
+// Day returns one key's Day for a root field: at once if both reads are
+// already claimed, else through a batch that collects the Day asks of the
+// loaders' wait (aliased root fields) and reads them with Days.
+func (l *Loaders) Day(ctx context.Context, key domain.OwnerDate) (Day, error) {
+	schedules, completions := l.ownerSchedules.claimed(key.OwnerID), l.completions.claimed(key)
+	if schedules == nil || completions == nil {
+		l.dayOnce.Do(func() { l.dayBatch = newTimedBatcher(l.wait, l.daysBatch) })
+		return l.dayBatch.Load(ctx, key)()
 	}
-	return ids
+	var d Day
+	var err, cerr error
+	d.Schedules, err = schedules.result(ctx)
+	d.Completions, cerr = completions.result(ctx)
+	if err == nil {
+		err = cerr
+	}
+	return d, err
 }
 
-// memberPages reads each requested page (keys are distinct: the loader
-// dedupes repeated asks) with one ListMembers call.
-func memberPages(src Source) dataloader.BatchFunc[MemberPageKey, domain.Page[domain.User]] {
-	return func(ctx context.Context, keys []MemberPageKey) []*dataloader.Result[domain.Page[domain.User]] {
-		out := make([]*dataloader.Result[domain.Page[domain.User]], len(keys))
-		for i, k := range keys {
-			p, err := src.ListMembers(ctx, k.OrganisationID, k.Page)
-			out[i] = &dataloader.Result[domain.Page[domain.User]]{Data: p, Error: err}
-		}
-		return out
+// daysBatch is the batch function behind Day.
+func (l *Loaders) daysBatch(ctx context.Context, keys []domain.OwnerDate) []*dataloader.Result[Day] {
+	days, errs := l.Days(ctx, keys)
+	out := make([]*dataloader.Result[Day], len(keys))
+	for i := range keys {
+		out[i] = &dataloader.Result[Day]{Data: days[i], Error: errs[i]}
 	}
-}
-
-// mapped adapts a batch read that answers a map into a batch function;
-// absent keys get the zero value (an empty list).
-func mapped[K comparable, V any](fetch func(context.Context, []K) (map[K]V, error)) dataloader.BatchFunc[K, V] {
-	return func(ctx context.Context, keys []K) []*dataloader.Result[V] {
-		got, err := fetch(ctx, keys)
-		out := make([]*dataloader.Result[V], len(keys))
-		for i, k := range keys {
-			if err != nil {
-				out[i] = &dataloader.Result[V]{Error: err}
-				continue
-			}
-			out[i] = &dataloader.Result[V]{Data: got[k]}
-		}
-		return out
-	}
+	return out
 }
 
 type ctxKey struct{}

@@ -46,7 +46,7 @@ func currentCaller(ctx context.Context) (caller, error) {
 	if err != nil {
 		return caller{}, err
 	}
-	u, err := l.Users().Load(ctx, id.Sub)()
+	u, err := l.Users().Load(ctx, id.Sub)
 	if domain.IsCode(err, domain.CodeNotFound) {
 		return caller{}, domain.Unauthorized("you are not a member of any organisation")
 	}
@@ -132,7 +132,7 @@ func (c caller) loadVisibleUser(ctx context.Context, id string) (domain.User, er
 	if err != nil {
 		return domain.User{}, err
 	}
-	u, err := l.Users().Load(ctx, id)()
+	u, err := l.Users().Load(ctx, id)
 	if err != nil {
 		return domain.User{}, err
 	}
@@ -145,7 +145,7 @@ func (c caller) loadVisibleSchedule(ctx context.Context, id string) (domain.Sche
 	if err != nil {
 		return domain.Schedule{}, err
 	}
-	s, err := l.Schedules().Load(ctx, id)()
+	s, err := l.Schedules().Load(ctx, id)
 	if err != nil {
 		return domain.Schedule{}, err
 	}

@@ -22,14 +22,14 @@ func scheduleToChange(ctx context.Context, id string, expectedVersion int) (doma
 	if err != nil {
 		return domain.Schedule{}, err
 	}
-	s, err := l.Schedules().Load(ctx, id)()
+	s, err := l.Schedules().Load(ctx, id)
 	if err != nil {
 		return domain.Schedule{}, err
 	}
 	if err := c.sameOrganisation(s.OrganisationID, "schedule", id); err != nil {
 		return domain.Schedule{}, err
 	}
-	owner, err := l.Users().Load(ctx, s.OwnerID)()
+	owner, err := l.Users().Load(ctx, s.OwnerID)
 	if err != nil {
 		return domain.Schedule{}, err
 	}
@@ -62,7 +62,7 @@ func (r *Resolver) changeSchedule(ctx context.Context, id string, expectedVersio
 		return nil, fmt.Errorf("update schedule %s: %w", id, err)
 	}
 	if l, err := loaders.From(ctx); err == nil {
-		l.Schedules().Clear(ctx, id).Prime(ctx, id, next)
+		l.Schedules().Replace(id, next)
 	}
 	return &next, nil
 }
@@ -127,33 +127,19 @@ func applyTaskInput(t *domain.Task, in model.UpdateTaskInput) {
 	}
 }
 
-// agendaOf returns the user's agenda on date, read through the loaders so
-// that a list of users costs one batched read of schedules and one of
-// completions. The caller must already be allowed to see the user.
+// agendaOf returns the user's agenda on date (a root field's read: see
+// agendasOf for many users). The caller must already be allowed to see the
+// user.
 func agendaOf(ctx context.Context, userID string, date scalars.Date) ([]domain.AgendaItem, error) {
 	l, err := loaders.From(ctx)
 	if err != nil {
 		return nil, err
 	}
-	day, err := l.Days().Load(ctx, domain.OwnerDate{OwnerID: userID, Day: date.Day()})()
+	day, err := l.Day(ctx, domain.OwnerDate{OwnerID: userID, Day: date.Day()})
 	if err != nil {
 		return nil, err
 	}
 	return domain.BuildAgenda(day.Schedules, day.Completions, date)
-}
-
-// schedulesOf returns all of ownerID's schedules through the batching
-// loader; the caller must already be allowed to see the owner.
-func schedulesOf(ctx context.Context, ownerID string) ([]domain.Schedule, error) {
-	l, err := loaders.From(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s, err := l.OwnerSchedules().Load(ctx, ownerID)()
-	if s == nil && err == nil {
-		s = []domain.Schedule{}
-	}
-	return s, err
 }
 
 // completionToSet checks that the caller may tick taskID and that the
@@ -188,7 +174,7 @@ func completionToClear(ctx context.Context, taskID string, date scalars.Date) (d
 	if err != nil {
 		return domain.Completion{}, err
 	}
-	day, err := l.Days().Load(ctx, domain.OwnerDate{OwnerID: c.OwnerID, Day: date.Day()})()
+	day, err := l.Day(ctx, domain.OwnerDate{OwnerID: c.OwnerID, Day: date.Day()})
 	if err != nil {
 		return domain.Completion{}, err
 	}
@@ -211,14 +197,14 @@ func completionFor(ctx context.Context, taskID string, date scalars.Date) (domai
 	if err != nil {
 		return domain.Completion{}, domain.Schedule{}, err
 	}
-	ref, err := l.TaskRefs().Load(ctx, taskID)()
+	ref, err := l.TaskRefs().Load(ctx, taskID)
 	if err != nil {
 		return domain.Completion{}, domain.Schedule{}, err
 	}
 	if err := c.canTick(ref); err != nil {
 		return domain.Completion{}, domain.Schedule{}, err
 	}
-	s, err := l.Schedules().Load(ctx, ref.ScheduleID)()
+	s, err := l.Schedules().Load(ctx, ref.ScheduleID)
 	if err != nil {
 		return domain.Completion{}, domain.Schedule{}, err
 	}

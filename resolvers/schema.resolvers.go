@@ -111,7 +111,7 @@ func (r *mutationResolver) CreateSchedule(ctx context.Context, input model.Creat
 	if err != nil {
 		return nil, err
 	}
-	owner, err := l.Users().Load(ctx, input.OwnerID)()
+	owner, err := l.Users().Load(ctx, input.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +245,7 @@ func (r *queryResolver) Organisation(ctx context.Context, id string) (*domain.Or
 	if err != nil {
 		return nil, err
 	}
-	org, err := l.Organisations().Load(ctx, id)()
+	org, err := l.Organisations().Load(ctx, id)
 	return &org, err
 }
 
@@ -303,16 +303,8 @@ func (r *queryResolver) Agenda(ctx context.Context, userID string, date scalars.
 	return agendaOf(ctx, userID, date)
 }
 
-func (r *scheduleResolver) Owner(ctx context.Context, obj *domain.Schedule) (*domain.User, error) {
-	c, err := currentCaller(ctx)
-	if err != nil {
-		return nil, err
-	}
-	u, err := c.loadVisibleUser(ctx, obj.OwnerID)
-	if err != nil {
-		return nil, err
-	}
-	return &u, nil
+func (r *scheduleResolver) Owner(ctx context.Context, objs []*domain.Schedule) ([]*domain.User, error) {
+	return ownersOf(ctx, objs)
 }
 
 func (r *subscriptionResolver) OnScheduleChanged(ctx context.Context, ownerID *string, id *string) (<-chan *domain.Schedule, error) {
@@ -323,42 +315,16 @@ func (r *subscriptionResolver) OnTaskCompleted(ctx context.Context, ownerID *str
 	return nil, domain.Errorf(domain.CodeBadRequest, "subscriptions are not served yet")
 }
 
-func (r *userResolver) Organisation(ctx context.Context, obj *domain.User) (*domain.Organisation, error) {
-	c, err := currentCaller(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.canSeeUser(*obj); err != nil {
-		return nil, err
-	}
-	l, err := loaders.From(ctx)
-	if err != nil {
-		return nil, err
-	}
-	org, err := l.Organisations().Load(ctx, obj.OrganisationID)()
-	return &org, err
+func (r *userResolver) Organisation(ctx context.Context, objs []*domain.User) ([]*domain.Organisation, error) {
+	return organisationsOf(ctx, objs)
 }
 
-func (r *userResolver) Schedules(ctx context.Context, obj *domain.User) ([]domain.Schedule, error) {
-	c, err := currentCaller(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.canSeeUser(*obj); err != nil {
-		return nil, err
-	}
-	return schedulesOf(ctx, obj.ID)
+func (r *userResolver) Schedules(ctx context.Context, objs []*domain.User) ([][]domain.Schedule, error) {
+	return schedulesOf(ctx, objs)
 }
 
-func (r *userResolver) Agenda(ctx context.Context, obj *domain.User, date scalars.Date) ([]domain.AgendaItem, error) {
-	c, err := currentCaller(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.canSeeUser(*obj); err != nil {
-		return nil, err
-	}
-	return agendaOf(ctx, obj.ID, date)
+func (r *userResolver) Agenda(ctx context.Context, objs []*domain.User, date scalars.Date) ([][]domain.AgendaItem, error) {
+	return agendasOf(ctx, objs, date)
 }
 
 func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{r} }

@@ -62,12 +62,12 @@ func listMembers(ctx context.Context, c caller, orgID string, limit *int, nextTo
 	if err != nil {
 		return nil, err
 	}
-	p, err := l.MemberPages().Load(ctx, loaders.MemberPageKey{OrganisationID: orgID, Page: page})()
+	p, err := l.MemberPages().LoadNow(ctx, loaders.MemberPageKey{OrganisationID: orgID, Page: page})
 	if err != nil {
 		return nil, fmt.Errorf("list members of %s: %w", orgID, err)
 	}
 	for _, u := range p.Items {
-		l.Users().Prime(ctx, u.ID, u)
+		l.Users().Prime(u.ID, u)
 	}
 	return &model.UserConnection{Items: p.Items, NextToken: p.NextToken}, nil
 }

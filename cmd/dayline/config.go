@@ -72,7 +72,7 @@ func (c *config) bind(fs *flag.FlagSet) map[string]string {
 	str(&c.PageTokenSecret, "page-token-secret", "DAYLINE_PAGE_TOKEN_SECRET", "", "secret that signs nextToken values (default: generated and kept beside the database)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long shutdown waits for in-flight requests ($DAYLINE_SHUTDOWN_TIMEOUT)")
 	envOf["shutdown-timeout"] = "DAYLINE_SHUTDOWN_TIMEOUT"
-	fs.DurationVar(&c.LoaderWait, "loader-wait", time.Millisecond, "how long loaders collect keys before a batched read ($DAYLINE_LOADER_WAIT)")
+	fs.DurationVar(&c.LoaderWait, "loader-wait", time.Millisecond, "how long root fields' loads collect keys before a batched read; fields under lists read at once ($DAYLINE_LOADER_WAIT)")
 	envOf["loader-wait"] = "DAYLINE_LOADER_WAIT"
 	str(&c.Store, "store", "DAYLINE_STORE", "bolt", "where data lives: bolt (embedded file) or dynamodb")
 	str(&c.Table, "table", "DAYLINE_DYNAMODB_TABLE", "dayline", "DynamoDB table name (store dynamodb)")
