@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
@@ -96,7 +97,7 @@ func unbounded(schema *ast.Schema) []string {
 			continue
 		}
 		for _, f := range def.Fields {
-			if f.Type.Elem == nil || len(f.Name) > 1 && f.Name[:2] == "__" {
+			if f.Type.Elem == nil || strings.HasPrefix(f.Name, "__") {
 				continue
 			}
 			if t := schema.Types[f.Type.Name()]; t != nil && (t.Kind == ast.Scalar || t.Kind == ast.Enum) {

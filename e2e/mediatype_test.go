@@ -2,7 +2,6 @@ package e2e_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -91,18 +90,10 @@ type mediaResponse struct {
 
 func sendForMedia(t *testing.T, req *http.Request) mediaResponse {
 	t.Helper()
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("request: %v", err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatalf("read body: %v", err)
-	}
-	out := mediaResponse{status: res.StatusCode, contentType: res.Header.Get("Content-Type"), vary: res.Header.Values("Vary"), raw: string(b)}
-	if err := json.Unmarshal(b, &out.body); err != nil {
-		t.Fatalf("body is not a JSON GraphQL response (status %d): %s", res.StatusCode, b)
+	r, h := sendKeepingHeaders(t, req)
+	out := mediaResponse{status: r.Status, contentType: h.Get("Content-Type"), vary: h.Values("Vary"), raw: r.Raw}
+	if err := json.Unmarshal([]byte(r.Raw), &out.body); err != nil {
+		t.Fatalf("body is not a JSON GraphQL response (status %d): %s", r.Status, r.Raw)
 	}
 	return out
 }

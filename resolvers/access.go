@@ -9,20 +9,19 @@ import (
 	"github.com/dayline/dayline/loaders"
 )
 
-// caller is the signed-in user: the verified token plus the user record
-// from the store, loaded afresh for every operation.
+// caller is the signed-in user: the user record of the token's subject,
+// loaded afresh from the store for every operation.
 //
 // The token's groups drive only the schema's field directives
-// (fieldauth.go). Every rule here (tenant, ownership, role) is decided by
-// the stored user: its organisation and its role. A caller needs both, the
-// group for the directive and the role for the rule, so a user demoted or
-// removed in the store loses rights on the next request, whatever the
-// groups of its still-valid token say. Operators are no organisation's
-// users and have no caller: createOrganisation is theirs by its directive
-// alone.
+// (fieldauth.go), so a caller holds none of them: every rule here (tenant,
+// ownership, role) is decided by the stored user, its organisation and its
+// role. A caller needs both, the group for the directive and the role for
+// the rule, so a user demoted or removed in the store loses rights on the
+// next request, whatever the groups of its still-valid token say.
+// Operators are no organisation's users and have no caller:
+// createOrganisation is theirs by its directive alone.
 type caller struct {
-	identity auth.Identity
-	user     domain.User
+	user domain.User
 }
 
 // staff reports whether the caller's stored role (admin or caregiver) lets
@@ -53,7 +52,7 @@ func currentCaller(ctx context.Context) (caller, error) {
 	if err != nil {
 		return caller{}, err
 	}
-	return caller{identity: id, user: u}, nil
+	return caller{user: u}, nil
 }
 
 // sameOrganisation returns NotFound (never revealing that the id exists)

@@ -3,37 +3,29 @@ package resolvers
 import (
 	"testing"
 
-	"github.com/dayline/dayline/auth"
 	"github.com/dayline/dayline/domain"
 )
 
-// TestCallerRulesFollowStoredRole: the token's groups never decide a rule
-// of access.go; the stored role does, whatever groups the token carries.
+// TestCallerRulesFollowStoredRole: the rules of access.go are decided by
+// the stored role (a caller carries no token groups to decide by).
 func TestCallerRulesFollowStoredRole(t *testing.T) {
 	member := domain.User{ID: "m", OrganisationID: "a", Role: domain.RoleMember}
 	caregiver := domain.User{ID: "c", OrganisationID: "a", Role: domain.RoleCaregiver}
 	othersTask := domain.TaskRef{TaskID: "t", OrganisationID: "a", OwnerID: member.ID}
 	tests := []struct {
 		name             string
-		groups           []string
 		role             domain.Role
 		staff, admin     bool
 		planForMember    bool
 		planForCaregiver bool
 	}{
-		{"demoted caregiver, Caregivers token", []string{domain.GroupCaregivers}, domain.RoleMember, false, false, false, false},
-		{"demoted admin, Admins token", []string{domain.GroupAdmins}, domain.RoleMember, false, false, false, false},
-		{"admin demoted to caregiver, Admins token", []string{domain.GroupAdmins}, domain.RoleCaregiver, true, false, true, false},
-		{"promoted member, Members token", []string{domain.GroupMembers}, domain.RoleCaregiver, true, false, true, false},
-		{"promoted to admin, no groups", nil, domain.RoleAdmin, true, true, true, true},
-		{"member, every group", []string{domain.GroupOperators, domain.GroupAdmins, domain.GroupCaregivers}, domain.RoleMember, false, false, false, false},
+		{"stored member (a demoted caregiver or admin)", domain.RoleMember, false, false, false, false},
+		{"stored caregiver (a demoted admin, a promoted member)", domain.RoleCaregiver, true, false, true, false},
+		{"stored admin", domain.RoleAdmin, true, true, true, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c := caller{
-				identity: auth.Identity{Sub: "x", Groups: tc.groups},
-				user:     domain.User{ID: "x", OrganisationID: "a", Role: tc.role},
-			}
+			c := caller{user: domain.User{ID: "x", OrganisationID: "a", Role: tc.role}}
 			if got := c.staff(); got != tc.staff {
 				t.Errorf("staff() = %v, want %v", got, tc.staff)
 			}

@@ -75,13 +75,9 @@ func agendasOf(ctx context.Context, users []*domain.User, date scalars.Date) ([]
 
 // ownersOf returns the owner of each schedule: a user the caller may see.
 func ownersOf(ctx context.Context, schedules []*domain.Schedule) ([]*domain.User, error) {
-	c, err := currentCaller(ctx)
+	c, l, err := batchScope(ctx)
 	if err != nil {
-		return nil, located(ctx, err)
-	}
-	l, err := loaders.From(ctx)
-	if err != nil {
-		return nil, located(ctx, err)
+		return nil, err
 	}
 	ids := make([]string, len(schedules))
 	for i, s := range schedules {
@@ -106,13 +102,9 @@ func ownersOf(ctx context.Context, schedules []*domain.Schedule) ([]*domain.User
 func forVisibleUsers[T any](ctx context.Context, users []*domain.User,
 	read func(l *loaders.Loaders, visible []*domain.User) ([]T, []error),
 ) ([]T, error) {
-	c, err := currentCaller(ctx)
+	c, l, err := batchScope(ctx)
 	if err != nil {
-		return nil, located(ctx, err)
-	}
-	l, err := loaders.From(ctx)
-	if err != nil {
-		return nil, located(ctx, err)
+		return nil, err
 	}
 	errs := make([]error, len(users))
 	visible := make([]*domain.User, 0, len(users))
@@ -128,6 +120,20 @@ func forVisibleUsers[T any](ctx context.Context, users []*domain.User,
 		out[i], errs[i] = values[j], readErrs[j]
 	}
 	return out, batchErrors(ctx, errs)
+}
+
+// batchScope returns the caller and the loaders a batch resolver needs;
+// its error (for every parent) is located.
+func batchScope(ctx context.Context) (caller, *loaders.Loaders, error) {
+	c, err := currentCaller(ctx)
+	if err != nil {
+		return caller{}, nil, located(ctx, err)
+	}
+	l, err := loaders.From(ctx)
+	if err != nil {
+		return caller{}, nil, located(ctx, err)
+	}
+	return c, l, nil
 }
 
 // batchErrors returns errs, one per parent, as gqlgen's per-parent errors
