@@ -5,8 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-
-	"github.com/dayline/dayline/domain"
 )
 
 // PageTokens encodes and decodes nextToken values: opaque to clients and
@@ -49,9 +47,10 @@ func (p *PageTokens) Encode(scope string, cursor any) (string, error) {
 }
 
 // Decode verifies token for scope and decodes its cursor into dst. It returns
-// a BadRequest error for anything not produced by Encode for the same scope.
+// InvalidPageToken (BadRequest) for anything not produced by Encode for the
+// same scope.
 func (p *PageTokens) Decode(scope, token string, dst any) error {
-	bad := domain.BadRequest("nextToken is invalid: pass back the nextToken of the previous page unchanged")
+	bad := InvalidPageToken()
 	raw, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil {
 		return bad

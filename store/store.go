@@ -1,8 +1,11 @@
-// Package store defines the storage contract Dayline's resolvers and loaders
-// consume, the single-table key design shared by every implementation
-// (keys.go), and the tamper-evident page tokens (pagetoken.go).
-// Implementations live in subpackages: store/bolt (embedded) and
-// store/dynamo. store/storetest is the contract suite both must pass.
+// Package store defines the storage contract Dayline's services and loaders
+// consume: the Store interface, the client-facing errors both
+// implementations return (errors.go), and the tamper-evident page tokens
+// (pagetoken.go) that carry each implementation's own cursor.
+// Implementations live in subpackages, each owning its physical layout:
+// store/bolt (embedded, its own versioned format) and store/dynamo (one
+// DynamoDB table, keys in store/dynamo/keys.go). store/storetest is the
+// contract suite both must pass.
 //
 // Error contract for every method: domain errors carry a domain.Code
 // (NotFound, Conflict, BadRequest, ServiceUnavailable); anything else is an

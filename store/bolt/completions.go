@@ -11,8 +11,8 @@ import (
 // PutCompletion records that c.OwnerID completed c.TaskID on c.Date, and
 // returns the stored completion (Completed is true). Completing twice is
 // not an error: the first completion, with its CompletedAt, is kept and
-// returned. It returns BadRequest for a malformed date; other errors are
-// internal.
+// returned. It returns BadRequest (store.InvalidDate) for a malformed date;
+// other errors are internal.
 func (s *Store) PutCompletion(ctx context.Context, c domain.Completion) (domain.Completion, error) {
 	if err := ctx.Err(); err != nil {
 		return domain.Completion{}, fmt.Errorf("put completion: %w", err)
@@ -21,19 +21,19 @@ func (s *Store) PutCompletion(ctx context.Context, c domain.Completion) (domain.
 	if err != nil {
 		return domain.Completion{}, fmt.Errorf("put completion: %w", err)
 	}
-	c.Completed = true
-	stored := c
+	r := newCompletionRecord(c)
+	stored := r.domain()
 	err = s.update(func(t txn) error {
-		k := store.CompletionKey(c.OwnerID, day, c.TaskID)
-		held, ok, err := getRecord[domain.Completion](t, k, store.TypeCompletion)
+		k := completionKey(c.OwnerID, day, c.TaskID)
+		held, ok, err := get[completionRecord](t, t.completions, k)
 		if err != nil {
 			return err
 		}
 		if ok {
-			stored = held.Data
+			stored = held
 			return nil
 		}
-		return putRecord(t, newRecord(k, store.TypeCompletion, c.TaskID, c))
+		return put(t.completions, k, r)
 	})
 	if err != nil {
 		return domain.Completion{}, fmt.Errorf("put completion of task %s on %s: %w", c.TaskID, day, err)
@@ -49,7 +49,7 @@ func (s *Store) DeleteCompletion(ctx context.Context, ownerID, day, taskID strin
 		return fmt.Errorf("delete completion: %w", err)
 	}
 	err := s.update(func(t txn) error {
-		return t.delete(store.CompletionKey(ownerID, day, taskID))
+		return t.completions.Delete(completionKey(ownerID, day, taskID))
 	})
 	if err != nil {
 		return fmt.Errorf("delete completion of task %s on %s: %w", taskID, day, err)
@@ -71,9 +71,12 @@ func (s *Store) CompletionsOn(ctx context.Context, days []domain.OwnerDate) (map
 				continue
 			}
 			list := []domain.Completion{}
-			prefix := store.CompletionDayPrefix(od.OwnerID, od.Day)
-			err := scanPrefix(t, prefix.PK, prefix.SK, store.TypeCompletion, func(r record[domain.Completion]) error {
-				list = append(list, r.Data)
+			err := scan(t.completions, completionDayPrefix(od.OwnerID, od.Day), func(k, raw []byte) error {
+				c, err := cachedDecode[completionRecord](t.cache, raw)
+				if err != nil {
+					return fmt.Errorf("record %q: %w", k, err)
+				}
+				list = append(list, c)
 				return nil
 			})
 			if err != nil {
@@ -91,6 +94,18 @@ func (s *Store) CompletionsOn(ctx context.Context, days []domain.OwnerDate) (map
 
 // deleteCompletions removes every completion of ownerID.
 func (t txn) deleteCompletions(ownerID string) error {
-	prefix := store.CompletionsPrefix(ownerID)
-	return t.deletePrefix(prefix.PK, prefix.SK)
+	var keys [][]byte
+	err := scan(t.completions, completionsPrefix(ownerID), func(k, _ []byte) error {
+		keys = append(keys, append([]byte(nil), k...))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := t.completions.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -1,16 +1,19 @@
 package bolt
 
-import "sync"
+import (
+	"reflect"
+	"sync"
+)
 
 // decodeCacheLimit bounds the decoded records kept; past it the cache
 // starts over (a simple bound that keeps the hot set warm soon after).
 const decodeCacheLimit = 20000
 
-// decodeCache memoizes decoded records by their exact stored bytes (and
-// type), so the watch polling its agenda does not pay for JSON decoding of
+// decodeCache memoizes decoded records by their record type and exact
+// stored bytes, so the watch polling its agenda does not pay for JSON decoding of
 // unchanged schedules on every request. Being keyed by content it can never
-// serve stale data: a changed item has different bytes. Decoded values are
-// shared between readers, so callers must treat them as read-only (the
+// serve stale data: a changed record has different bytes. Decoded values
+// are shared between readers, so callers must treat them as read-only (the
 // resolvers copy before changing a schedule's tasks).
 type decodeCache struct {
 	mu      sync.RWMutex
@@ -18,33 +21,34 @@ type decodeCache struct {
 }
 
 type decodeKey struct {
-	typ string
+	typ reflect.Type
 	raw string
 }
 
 func newDecodeCache() *decodeCache { return &decodeCache{records: map[decodeKey]any{}} }
 
-// cachedDecode returns the record in raw of type typ, decoding it at most
-// once while it stays cached. c may be nil (no caching).
-func cachedDecode[T any](c *decodeCache, raw []byte, typ string) (record[T], error) {
-	if c == nil || typ == anyType {
-		return decodeRecord[T](raw, typ)
+// cachedDecode returns the domain value of the R stored as raw, decoding it
+// at most once while it stays cached. c may be nil (no caching).
+func cachedDecode[R record[D], D any](c *decodeCache, raw []byte) (D, error) {
+	if c == nil {
+		return decodeRecord[R](raw)
 	}
+	key := decodeKey{reflect.TypeFor[R](), string(raw)}
 	c.mu.RLock()
-	v, ok := c.records[decodeKey{typ, string(raw)}]
+	v, ok := c.records[key]
 	c.mu.RUnlock()
-	if r, hit := v.(record[T]); ok && hit {
-		return r, nil
+	if d, hit := v.(D); ok && hit {
+		return d, nil
 	}
-	r, err := decodeRecord[T](raw, typ)
+	d, err := decodeRecord[R](raw)
 	if err != nil {
-		return r, err
+		return d, err
 	}
 	c.mu.Lock()
 	if len(c.records) >= decodeCacheLimit {
 		c.records = map[decodeKey]any{}
 	}
-	c.records[decodeKey{typ, string(raw)}] = r
+	c.records[key] = d
 	c.mu.Unlock()
-	return r, nil
+	return d, nil
 }

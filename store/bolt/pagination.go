@@ -3,88 +3,108 @@ package bolt
 import (
 	"bytes"
 
+	bbolt "go.etcd.io/bbolt"
+
 	"github.com/dayline/dayline/domain"
 	"github.com/dayline/dayline/store"
 )
 
-// indexCursor is the position a nextToken carries: the index and primary
-// key of the last item of the previous page. It has the shape of the
-// LastEvaluatedKey of a DynamoDB gsi1 Query, so both stores agree on what a
-// token holds.
-type indexCursor struct {
-	PK     string `json:"pk"`
-	SK     string `json:"sk"`
-	GSI1PK string `json:"gsi1pk"`
-	GSI1SK string `json:"gsi1sk"`
+// list is one list the contract reads in order: the entries of an index
+// bucket under prefix, in key order, each naming by its value the id of a
+// record in the records bucket.
+type list struct {
+	scope   string // names the list in its page tokens
+	prefix  []byte
+	index   func(t txn) *bbolt.Bucket
+	records func(t txn) *bbolt.Bucket
 }
 
-func cursorOf[T any](r record[T]) indexCursor {
-	return indexCursor{PK: r.PK, SK: r.SK, GSI1PK: r.GSI1PK, GSI1SK: r.GSI1SK}
+// membersList is an organisation's members in creation order.
+func membersList(orgID string) list {
+	return list{scope: "members/" + orgID, prefix: membersPrefix(orgID),
+		index: func(t txn) *bbolt.Bucket { return t.members }, records: func(t txn) *bbolt.Bucket { return t.users }}
 }
 
-// indexKey is the "gsi1" bucket key the cursor points at.
-func (c indexCursor) indexKey() []byte {
-	return indexKey(store.Key{PK: c.GSI1PK, SK: c.GSI1SK}, store.Key{PK: c.PK, SK: c.SK})
+// ownerSchedulesList is an owner's schedules by id.
+func ownerSchedulesList(ownerID string) list {
+	return list{scope: "schedules/" + ownerID, prefix: ownerSchedulesPrefix(ownerID),
+		index: func(t txn) *bbolt.Bucket { return t.ownerSchedules }, records: func(t txn) *bbolt.Bucket { return t.schedules }}
 }
 
-// queryPage returns one page of gsi1 partition in index order, each item
-// of type typ decoded as T, in one read transaction. The page holds up to
-// page.Limit items (see domain.PageRequest.Size) after the position page.NextToken names;
-// its NextToken is set only when at least one more item follows, and is
-// scoped to partition, so a token of another list fails to decode. It
-// returns the BadRequest error of store.PageTokens.Decode for a bad token.
-func queryPage[T any](s *Store, partition, typ string, page domain.PageRequest) (domain.Page[T], error) {
+// pageCursor is the position a nextToken carries: the index key, less the
+// list's prefix, of the last item of the previous page.
+type pageCursor struct {
+	After string `json:"after"`
+}
+
+// listAll returns every record of l, in order, read in transaction t.
+func listAll[R record[D], D any](t txn, l list) ([]D, error) {
+	out := []D{}
+	records := l.records(t)
+	err := scan(l.index(t), l.prefix, func(k, id []byte) error {
+		d, err := indexed[R](t, records, k, id)
+		if err != nil {
+			return err
+		}
+		out = append(out, d)
+		return nil
+	})
+	return out, err
+}
+
+// queryPage returns one page of l in one read transaction. The page holds
+// up to page.Limit items (see domain.PageRequest.Size) after the position
+// page.NextToken names; its NextToken is set only when at least one more
+// item follows, and is scoped to l, so a token of another list fails to
+// decode. It returns store.InvalidPageToken (BadRequest) for a bad token.
+func queryPage[R record[D], D any](s *Store, l list, page domain.PageRequest) (domain.Page[D], error) {
 	limit := page.Size()
-	prefix := indexPartitionPrefix(partition)
-	start, after := prefix, []byte(nil)
+	start, after := l.prefix, []byte(nil)
 	if page.NextToken != "" {
-		var c indexCursor
-		if err := s.tokens.Decode(partition, page.NextToken, &c); err != nil {
-			return domain.Page[T]{}, err
+		var c pageCursor
+		if err := s.tokens.Decode(l.scope, page.NextToken, &c); err != nil {
+			return domain.Page[D]{}, err
 		}
-		if c.GSI1PK != partition {
-			return domain.Page[T]{}, domain.BadRequest("nextToken is invalid: pass back the nextToken of the previous page unchanged")
+		if c.After == "" {
+			return domain.Page[D]{}, store.InvalidPageToken()
 		}
-		after = c.indexKey()
+		after = append(append([]byte(nil), l.prefix...), c.After...)
 		start = after
 	}
 
-	items := make([]T, 0, limit)
-	var last indexCursor
+	items := make([]D, 0, limit)
+	var last []byte
 	more := false
 	err := s.view(func(t txn) error {
-		c := t.gsi1.Cursor()
-		k, v := c.Seek(start)
+		records := l.records(t)
+		c := l.index(t).Cursor()
+		k, id := c.Seek(start)
 		if after != nil && bytes.Equal(k, after) {
-			k, v = c.Next()
+			k, id = c.Next()
 		}
-		for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		for ; k != nil && bytes.HasPrefix(k, l.prefix); k, id = c.Next() {
 			if len(items) == limit {
 				more = true
 				return nil
 			}
-			raw, err := t.indexed(k, v)
+			d, err := indexed[R](t, records, k, id)
 			if err != nil {
 				return err
 			}
-			r, err := cachedDecode[T](t.cache, raw, typ)
-			if err != nil {
-				return err
-			}
-			items = append(items, r.Data)
-			last = cursorOf(r)
+			items = append(items, d)
+			last = append(last[:0], k...)
 		}
 		return nil
 	})
 	if err != nil {
-		return domain.Page[T]{}, err
+		return domain.Page[D]{}, err
 	}
 
-	p := domain.Page[T]{Items: items}
+	p := domain.Page[D]{Items: items}
 	if more {
-		token, err := s.tokens.Encode(partition, last)
+		token, err := s.tokens.Encode(l.scope, pageCursor{After: string(last[len(l.prefix):])})
 		if err != nil {
-			return domain.Page[T]{}, err
+			return domain.Page[D]{}, err
 		}
 		p.NextToken = &token
 	}

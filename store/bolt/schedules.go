@@ -1,23 +1,14 @@
 package bolt
 
 import (
-	"bytes"
 	"context"
 	"fmt"
+
+	bbolt "go.etcd.io/bbolt"
 
 	"github.com/dayline/dayline/domain"
 	"github.com/dayline/dayline/store"
 )
-
-func scheduleRecord(sc domain.Schedule) record[domain.Schedule] {
-	r := newRecord(store.ScheduleKey(sc.ID), store.TypeSchedule, sc.ID, sc)
-	r.Version = sc.Version
-	return r.withIndex(store.OwnerScheduleIndexKey(sc.OwnerID, sc.ID))
-}
-
-func taskRefRecord(ref domain.TaskRef) record[domain.TaskRef] {
-	return newRecord(store.TaskRefKey(ref.TaskID), store.TypeTaskRef, ref.TaskID, ref)
-}
 
 // GetSchedules returns the schedules (with their tasks) with these ids, in
 // the order of their first mention; missing ids are omitted, duplicates
@@ -26,19 +17,7 @@ func (s *Store) GetSchedules(ctx context.Context, ids []string) ([]domain.Schedu
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("get schedules: %w", err)
 	}
-	out := make([]domain.Schedule, 0, len(ids))
-	err := s.view(func(t txn) error {
-		for _, id := range store.UniqueIDs(ids) {
-			sc, ok, err := t.schedule(id)
-			if err != nil {
-				return err
-			}
-			if ok {
-				out = append(out, sc)
-			}
-		}
-		return nil
-	})
+	out, err := getMany[scheduleRecord](s, func(t txn) *bbolt.Bucket { return t.schedules }, ids)
 	if err != nil {
 		return nil, fmt.Errorf("get schedules: %w", err)
 	}
@@ -55,11 +34,7 @@ func (s *Store) SchedulesByOwners(ctx context.Context, ownerIDs []string) (map[s
 	out := make(map[string][]domain.Schedule, len(ownerIDs))
 	err := s.view(func(t txn) error {
 		for _, owner := range store.UniqueIDs(ownerIDs) {
-			list := []domain.Schedule{}
-			err := scanIndex(t, store.OwnerSchedulesPartition(owner), store.TypeSchedule, func(r record[domain.Schedule]) error {
-				list = append(list, r.Data)
-				return nil
-			})
+			list, err := listAll[scheduleRecord](t, ownerSchedulesList(owner))
 			if err != nil {
 				return err
 			}
@@ -74,13 +49,13 @@ func (s *Store) SchedulesByOwners(ctx context.Context, ownerIDs []string) (map[s
 }
 
 // ListSchedules returns one page of the owner's schedules ordered by id. It
-// returns the BadRequest error of store.PageTokens.Decode for a forged,
-// altered or foreign nextToken.
+// returns store.InvalidPageToken for a forged, altered or foreign
+// nextToken.
 func (s *Store) ListSchedules(ctx context.Context, ownerID string, page domain.PageRequest) (domain.Page[domain.Schedule], error) {
 	if err := ctx.Err(); err != nil {
 		return domain.Page[domain.Schedule]{}, fmt.Errorf("list schedules of %s: %w", ownerID, err)
 	}
-	p, err := queryPage[domain.Schedule](s, store.OwnerSchedulesPartition(ownerID), store.TypeSchedule, page)
+	p, err := queryPage[scheduleRecord](s, ownerSchedulesList(ownerID), page)
 	if err != nil {
 		return domain.Page[domain.Schedule]{}, fmt.Errorf("list schedules of %s: %w", ownerID, err)
 	}
@@ -99,24 +74,23 @@ func (s *Store) CreateSchedule(ctx context.Context, sc domain.Schedule) error {
 		return fmt.Errorf("create schedule %s: %w", sc.ID, err)
 	}
 	err := s.update(func(t txn) error {
-		r := scheduleRecord(sc)
-		if t.exists(r.key()) {
+		if t.schedules.Get(idKey(sc.ID)) != nil {
 			return domain.Taken("schedule", sc.ID)
 		}
-		owner, ok, err := getRecord[domain.User](t, store.UserKey(sc.OwnerID), store.TypeUser)
+		owner, ok, err := t.user(sc.OwnerID)
 		if err != nil {
 			return err
 		}
-		if !ok || owner.Data.OrganisationID != sc.OrganisationID {
+		if !ok || owner.OrganisationID != sc.OrganisationID {
 			return domain.NotFound("user", sc.OwnerID)
 		}
-		if t.countIndex(store.OwnerSchedulesPartition(sc.OwnerID)) >= domain.MaxSchedulesPerOwner {
+		if count(t.ownerSchedules, ownerSchedulesPrefix(sc.OwnerID)) >= domain.MaxSchedulesPerOwner {
 			return domain.TooManySchedules()
 		}
 		if err := t.putTaskRefs(sc); err != nil {
 			return err
 		}
-		return putRecord(t, r)
+		return t.putSchedule(sc, nil)
 	})
 	if err != nil {
 		return fmt.Errorf("create schedule %s: %w", sc.ID, err)
@@ -143,7 +117,7 @@ func (s *Store) UpdateSchedule(ctx context.Context, sc domain.Schedule, expected
 		if err != nil {
 			return err
 		}
-		if old.OwnerID != sc.OwnerID && t.countIndex(store.OwnerSchedulesPartition(sc.OwnerID)) >= domain.MaxSchedulesPerOwner {
+		if old.OwnerID != sc.OwnerID && count(t.ownerSchedules, ownerSchedulesPrefix(sc.OwnerID)) >= domain.MaxSchedulesPerOwner {
 			return domain.TooManySchedules()
 		}
 		if err := t.putTaskRefs(sc); err != nil {
@@ -160,7 +134,7 @@ func (s *Store) UpdateSchedule(ctx context.Context, sc domain.Schedule, expected
 				}
 			}
 		}
-		return putRecord(t, scheduleRecord(sc))
+		return t.putSchedule(sc, &old)
 	})
 	if err != nil {
 		return fmt.Errorf("update schedule %s: %w", sc.ID, err)
@@ -196,35 +170,17 @@ func (s *Store) GetTaskRefs(ctx context.Context, taskIDs []string) ([]domain.Tas
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("get task refs: %w", err)
 	}
-	out := make([]domain.TaskRef, 0, len(taskIDs))
-	err := s.view(func(t txn) error {
-		for _, id := range store.UniqueIDs(taskIDs) {
-			r, ok, err := getRecord[domain.TaskRef](t, store.TaskRefKey(id), store.TypeTaskRef)
-			if err != nil {
-				return err
-			}
-			if ok {
-				out = append(out, r.Data)
-			}
-		}
-		return nil
-	})
+	out, err := getMany[taskRefRecord](s, func(t txn) *bbolt.Bucket { return t.taskRefs }, taskIDs)
 	if err != nil {
 		return nil, fmt.Errorf("get task refs: %w", err)
 	}
 	return out, nil
 }
 
-// schedule returns the stored schedule with id; ok is false if there is none.
-func (t txn) schedule(id string) (sc domain.Schedule, ok bool, err error) {
-	r, ok, err := getRecord[domain.Schedule](t, store.ScheduleKey(id), store.TypeSchedule)
-	return r.Data, ok, err
-}
-
 // scheduleAt returns the stored schedule with id, or NotFound if there is
 // none, or Conflict if its version is not expectedVersion.
 func (t txn) scheduleAt(id string, expectedVersion int) (domain.Schedule, error) {
-	sc, ok, err := t.schedule(id)
+	sc, ok, err := get[scheduleRecord](t, t.schedules, idKey(id))
 	if err != nil {
 		return domain.Schedule{}, err
 	}
@@ -237,24 +193,38 @@ func (t txn) scheduleAt(id string, expectedVersion int) (domain.Schedule, error)
 	return sc, nil
 }
 
+// putSchedule writes sc and its owner's entry; old is the stored schedule
+// it replaces, if any, whose entry moves when the owner changes.
+func (t txn) putSchedule(sc domain.Schedule, old *domain.Schedule) error {
+	if old != nil && old.OwnerID != sc.OwnerID {
+		if err := t.ownerSchedules.Delete(ownerScheduleKey(old.OwnerID, old.ID)); err != nil {
+			return err
+		}
+	}
+	if err := put(t.schedules, idKey(sc.ID), newScheduleRecord(sc)); err != nil {
+		return err
+	}
+	return t.ownerSchedules.Put(ownerScheduleKey(sc.OwnerID, sc.ID), idKey(sc.ID))
+}
+
 // putTaskRefs writes a reference for each task of sc. Conflict if a task id
 // appears twice in sc or belongs to another schedule.
 func (t txn) putTaskRefs(sc domain.Schedule) error {
 	seen := make(map[string]bool, len(sc.Tasks))
 	for _, task := range sc.Tasks {
 		if seen[task.ID] {
-			return domain.Errorf(domain.CodeConflict, "task %s appears twice in schedule %s", task.ID, sc.ID)
+			return store.TaskListedTwice(task.ID, sc.ID)
 		}
 		seen[task.ID] = true
-		held, ok, err := getRecord[domain.TaskRef](t, store.TaskRefKey(task.ID), store.TypeTaskRef)
+		held, ok, err := get[taskRefRecord](t, t.taskRefs, idKey(task.ID))
 		if err != nil {
 			return err
 		}
-		if ok && held.Data.ScheduleID != sc.ID {
-			return domain.Errorf(domain.CodeConflict, "task %s exists already in another schedule", task.ID)
+		if ok && held.ScheduleID != sc.ID {
+			return store.TaskInOtherSchedule(task.ID)
 		}
 		ref := domain.TaskRef{TaskID: task.ID, ScheduleID: sc.ID, OwnerID: sc.OwnerID, OrganisationID: sc.OrganisationID}
-		if err := putRecord(t, taskRefRecord(ref)); err != nil {
+		if err := put(t.taskRefs, idKey(task.ID), newTaskRefRecord(ref)); err != nil {
 			return err
 		}
 	}
@@ -263,44 +233,31 @@ func (t txn) putTaskRefs(sc domain.Schedule) error {
 
 // deleteTaskRef removes the reference of taskID if it points at scheduleID.
 func (t txn) deleteTaskRef(taskID, scheduleID string) error {
-	k := store.TaskRefKey(taskID)
-	held, ok, err := getRecord[domain.TaskRef](t, k, store.TypeTaskRef)
-	if err != nil || !ok || held.Data.ScheduleID != scheduleID {
+	held, ok, err := get[taskRefRecord](t, t.taskRefs, idKey(taskID))
+	if err != nil || !ok || held.ScheduleID != scheduleID {
 		return err
 	}
-	return t.delete(k)
+	return t.taskRefs.Delete(idKey(taskID))
 }
 
-// deleteSchedule removes sc and the references of its tasks.
+// deleteSchedule removes sc, its owner's entry and the references of its
+// tasks.
 func (t txn) deleteSchedule(sc domain.Schedule) error {
 	for _, task := range sc.Tasks {
 		if err := t.deleteTaskRef(task.ID, sc.ID); err != nil {
 			return err
 		}
 	}
-	return t.delete(store.ScheduleKey(sc.ID))
-}
-
-// countIndex returns the number of items in gsi1 partition gsi1pk, without
-// reading them.
-func (t txn) countIndex(gsi1pk string) int {
-	prefix := indexPartitionPrefix(gsi1pk)
-	n := 0
-	c := t.gsi1.Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		n++
+	if err := t.ownerSchedules.Delete(ownerScheduleKey(sc.OwnerID, sc.ID)); err != nil {
+		return err
 	}
-	return n
+	return t.schedules.Delete(idKey(sc.ID))
 }
 
 // deleteOwnerSchedules removes every schedule of ownerID with its task
 // references.
 func (t txn) deleteOwnerSchedules(ownerID string) error {
-	var schedules []domain.Schedule
-	err := scanIndex(t, store.OwnerSchedulesPartition(ownerID), store.TypeSchedule, func(r record[domain.Schedule]) error {
-		schedules = append(schedules, r.Data)
-		return nil
-	})
+	schedules, err := listAll[scheduleRecord](t, ownerSchedulesList(ownerID))
 	if err != nil {
 		return err
 	}

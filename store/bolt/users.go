@@ -1,29 +1,15 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+
+	bbolt "go.etcd.io/bbolt"
 
 	"github.com/dayline/dayline/domain"
 	"github.com/dayline/dayline/store"
 )
-
-// emailClaim is the payload of the item that reserves an email address in
-// an organisation for one user.
-type emailClaim struct {
-	UserID string `json:"userId"`
-	Email  string `json:"email"`
-}
-
-func organisationRecord(o domain.Organisation) record[domain.Organisation] {
-	return newRecord(store.OrganisationKey(o.ID), store.TypeOrganisation, o.ID, o)
-}
-
-func userRecord(u domain.User) record[domain.User] {
-	r := newRecord(store.UserKey(u.ID), store.TypeUser, u.ID, u)
-	r.Version = u.Version
-	return r.withIndex(store.MemberIndexKey(u.OrganisationID, store.SortableTime(u.CreatedAt), u.ID))
-}
 
 // CreateOrganisation stores org and its first admin in one transaction.
 // It returns a Conflict error if the organisation or user id exists already
@@ -33,11 +19,10 @@ func (s *Store) CreateOrganisation(ctx context.Context, org domain.Organisation,
 		return fmt.Errorf("create organisation %s: %w", org.ID, err)
 	}
 	err := s.update(func(t txn) error {
-		r := organisationRecord(org)
-		if t.exists(r.key()) {
+		if t.orgs.Get(idKey(org.ID)) != nil {
 			return domain.Taken("organisation", org.ID)
 		}
-		if err := putRecord(t, r); err != nil {
+		if err := t.putOrganisation(org); err != nil {
 			return err
 		}
 		return t.insertUser(admin)
@@ -55,19 +40,7 @@ func (s *Store) GetOrganisations(ctx context.Context, ids []string) ([]domain.Or
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("get organisations: %w", err)
 	}
-	out := make([]domain.Organisation, 0, len(ids))
-	err := s.view(func(t txn) error {
-		for _, id := range store.UniqueIDs(ids) {
-			r, ok, err := getRecord[domain.Organisation](t, store.OrganisationKey(id), store.TypeOrganisation)
-			if err != nil {
-				return err
-			}
-			if ok {
-				out = append(out, r.Data)
-			}
-		}
-		return nil
-	})
+	out, err := getMany[organisationRecord](s, func(t txn) *bbolt.Bucket { return t.orgs }, ids)
 	if err != nil {
 		return nil, fmt.Errorf("get organisations: %w", err)
 	}
@@ -81,19 +54,7 @@ func (s *Store) GetUsers(ctx context.Context, ids []string) ([]domain.User, erro
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("get users: %w", err)
 	}
-	out := make([]domain.User, 0, len(ids))
-	err := s.view(func(t txn) error {
-		for _, id := range store.UniqueIDs(ids) {
-			u, ok, err := t.user(id)
-			if err != nil {
-				return err
-			}
-			if ok {
-				out = append(out, u)
-			}
-		}
-		return nil
-	})
+	out, err := getMany[userRecord](s, func(t txn) *bbolt.Bucket { return t.users }, ids)
 	if err != nil {
 		return nil, fmt.Errorf("get users: %w", err)
 	}
@@ -101,13 +62,13 @@ func (s *Store) GetUsers(ctx context.Context, ids []string) ([]domain.User, erro
 }
 
 // ListMembers returns one page of the organisation's users in creation
-// order (ties by id). It returns the BadRequest error of
-// store.PageTokens.Decode for a forged, altered or foreign nextToken.
+// order (ties by id). It returns store.InvalidPageToken for a forged,
+// altered or foreign nextToken.
 func (s *Store) ListMembers(ctx context.Context, orgID string, page domain.PageRequest) (domain.Page[domain.User], error) {
 	if err := ctx.Err(); err != nil {
 		return domain.Page[domain.User]{}, fmt.Errorf("list members of %s: %w", orgID, err)
 	}
-	p, err := queryPage[domain.User](s, store.MembersPartition(orgID), store.TypeUser, page)
+	p, err := queryPage[userRecord](s, membersList(orgID), page)
 	if err != nil {
 		return domain.Page[domain.User]{}, fmt.Errorf("list members of %s: %w", orgID, err)
 	}
@@ -147,12 +108,12 @@ func (s *Store) UpdateUser(ctx context.Context, u domain.User, expectedVersion i
 		if err := t.claimEmail(u); err != nil {
 			return err
 		}
-		if oldClaim := store.UserEmailClaimKey(old); oldClaim != store.UserEmailClaimKey(u) {
+		if !bytes.Equal(emailKey(old), emailKey(u)) {
 			if err := t.releaseEmail(old); err != nil {
 				return err
 			}
 		}
-		return putRecord(t, userRecord(u))
+		return t.putUser(u, &old)
 	})
 	if err != nil {
 		return fmt.Errorf("update user %s: %w", u.ID, err)
@@ -182,7 +143,10 @@ func (s *Store) DeleteUser(ctx context.Context, id string, expectedVersion int) 
 		if err := t.deleteCompletions(id); err != nil {
 			return err
 		}
-		return t.delete(store.UserKey(id))
+		if err := t.members.Delete(memberKey(old)); err != nil {
+			return err
+		}
+		return t.users.Delete(idKey(id))
 	})
 	if err != nil {
 		return fmt.Errorf("delete user %s: %w", id, err)
@@ -190,10 +154,14 @@ func (s *Store) DeleteUser(ctx context.Context, id string, expectedVersion int) 
 	return nil
 }
 
+// putOrganisation writes o, replacing any organisation with its id.
+func (t txn) putOrganisation(o domain.Organisation) error {
+	return put(t.orgs, idKey(o.ID), newOrganisationRecord(o))
+}
+
 // user returns the stored user with id; ok is false if there is none.
-func (t txn) user(id string) (u domain.User, ok bool, err error) {
-	r, ok, err := getRecord[domain.User](t, store.UserKey(id), store.TypeUser)
-	return r.Data, ok, err
+func (t txn) user(id string) (domain.User, bool, error) {
+	return get[userRecord](t, t.users, idKey(id))
 }
 
 // userAt returns the stored user with id, or NotFound if there is none, or
@@ -215,36 +183,44 @@ func (t txn) userAt(id string, expectedVersion int) (domain.User, error) {
 // insertUser writes a new user and its email claim. Conflict if the id
 // exists or the email is claimed by another user.
 func (t txn) insertUser(u domain.User) error {
-	r := userRecord(u)
-	if t.exists(r.key()) {
+	if t.users.Get(idKey(u.ID)) != nil {
 		return domain.Taken("user", u.ID)
 	}
 	if err := t.claimEmail(u); err != nil {
 		return err
 	}
-	return putRecord(t, r)
+	return t.putUser(u, nil)
 }
 
-// claimEmail writes u's email claim. Conflict if another user holds it.
-func (t txn) claimEmail(u domain.User) error {
-	k := store.UserEmailClaimKey(u)
-	held, ok, err := getRecord[emailClaim](t, k, store.TypeEmailClaim)
-	if err != nil {
+// putUser writes u and its members entry; old is the stored user it
+// replaces, if any, whose members entry moves when its key changes.
+func (t txn) putUser(u domain.User, old *domain.User) error {
+	if old != nil && !bytes.Equal(memberKey(*old), memberKey(u)) {
+		if err := t.members.Delete(memberKey(*old)); err != nil {
+			return err
+		}
+	}
+	if err := put(t.users, idKey(u.ID), newUserRecord(u)); err != nil {
 		return err
 	}
-	if ok && held.Data.UserID != u.ID {
-		return domain.Errorf(domain.CodeConflict, "email %s is already used in this organisation", u.Email)
+	return t.members.Put(memberKey(u), idKey(u.ID))
+}
+
+// claimEmail writes u's email claim. Conflict (store.EmailTaken) if another
+// user holds it.
+func (t txn) claimEmail(u domain.User) error {
+	k := emailKey(u)
+	if held := t.emails.Get(k); held != nil && string(held) != u.ID {
+		return store.EmailTaken(u.Email)
 	}
-	claim := emailClaim{UserID: u.ID, Email: domain.NormalizedEmail(u.Email)}
-	return putRecord(t, newRecord(k, store.TypeEmailClaim, u.ID, claim))
+	return t.emails.Put(k, idKey(u.ID))
 }
 
 // releaseEmail removes u's email claim if u holds it.
 func (t txn) releaseEmail(u domain.User) error {
-	k := store.UserEmailClaimKey(u)
-	held, ok, err := getRecord[emailClaim](t, k, store.TypeEmailClaim)
-	if err != nil || !ok || held.Data.UserID != u.ID {
-		return err
+	k := emailKey(u)
+	if held := t.emails.Get(k); held == nil || string(held) != u.ID {
+		return nil
 	}
-	return t.delete(k)
+	return t.emails.Delete(k)
 }

@@ -2,7 +2,6 @@ package dynamo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -12,9 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"golang.org/x/sync/errgroup"
-
-	"github.com/dayline/dayline/domain"
-	"github.com/dayline/dayline/store"
 )
 
 // maxBatchGetKeys is DynamoDB's limit of keys in one BatchGetItem.
@@ -74,7 +70,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 // ctx ends, or maxUnprocessedAttempts calls did not get them all (then
 // ServiceUnavailable). Items come back in no particular order; missing items are
 // omitted. Errors are translated (ServiceUnavailable, or internal).
-func (s *Store) batchGet(ctx context.Context, keys []store.Key) ([]map[string]types.AttributeValue, error) {
+func (s *Store) batchGet(ctx context.Context, keys []itemKey) ([]map[string]types.AttributeValue, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -105,7 +101,7 @@ func (s *Store) batchGet(ctx context.Context, keys []store.Key) ([]map[string]ty
 
 // batchGetChunk reads at most maxBatchGetKeys keys, retrying unprocessed
 // keys as batchGet describes.
-func (s *Store) batchGetChunk(ctx context.Context, keys []store.Key) ([]map[string]types.AttributeValue, error) {
+func (s *Store) batchGetChunk(ctx context.Context, keys []itemKey) ([]map[string]types.AttributeValue, error) {
 	request := make([]map[string]types.AttributeValue, len(keys))
 	for i, k := range keys {
 		request[i] = keyOf(k)
@@ -128,9 +124,7 @@ func (s *Store) batchGetChunk(ctx context.Context, keys []store.Key) ([]map[stri
 		}
 		pending = out.UnprocessedKeys
 		if attempt >= maxUnprocessedAttempts {
-			return nil, errors.Join(
-				domain.Errorf(domain.CodeUnavailable, "database unavailable, try again"),
-				fmt.Errorf("%d keys still unprocessed after %d attempts", len(pending[s.table].Keys), attempt))
+			return nil, newUnavailable(fmt.Errorf("%d keys still unprocessed after %d attempts", len(pending[s.table].Keys), attempt))
 		}
 		if err := sleep(ctx, s.unprocessedDelay(attempt)); err != nil {
 			return nil, fmt.Errorf("%d keys still unprocessed: %w", len(pending[s.table].Keys), err)
@@ -140,7 +134,7 @@ func (s *Store) batchGetChunk(ctx context.Context, keys []store.Key) ([]map[stri
 
 // batchGetDomain reads the items of type typ at keys (unique) with batchGet
 // and maps them to their domain values, in no particular order.
-func batchGetDomain[T interface{ domain() D }, D any](ctx context.Context, s *Store, keys []store.Key, typ string) ([]D, error) {
+func batchGetDomain[T interface{ domain() D }, D any](ctx context.Context, s *Store, keys []itemKey, typ string) ([]D, error) {
 	avs, err := s.batchGet(ctx, keys)
 	if err != nil {
 		return nil, err

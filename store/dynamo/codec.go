@@ -9,7 +9,6 @@ import (
 
 	"github.com/dayline/dayline/domain"
 	"github.com/dayline/dayline/scalars"
-	"github.com/dayline/dayline/store"
 )
 
 // This file maps domain values to table items and back. Every item carries
@@ -40,16 +39,16 @@ type keyAttrs struct {
 	GSI1SK string `dynamodbav:"gsi1sk,omitempty"`
 }
 
-func newKeyAttrs(k store.Key, typ, id string) keyAttrs {
+func newKeyAttrs(k itemKey, typ, id string) keyAttrs {
 	return keyAttrs{PK: k.PK, SK: k.SK, Type: typ, ID: id}
 }
 
-func (a keyAttrs) withIndex(k store.Key) keyAttrs {
+func (a keyAttrs) withIndex(k itemKey) keyAttrs {
 	a.GSI1PK, a.GSI1SK = k.PK, k.SK
 	return a
 }
 
-// organisationItem is the item of an organisation (store.OrganisationKey).
+// organisationItem is the item of an organisation (organisationKey).
 type organisationItem struct {
 	keyAttrs
 	Name      string    `dynamodbav:"name"`
@@ -58,7 +57,7 @@ type organisationItem struct {
 
 func newOrganisationItem(o domain.Organisation) organisationItem {
 	return organisationItem{
-		keyAttrs:  newKeyAttrs(store.OrganisationKey(o.ID), store.TypeOrganisation, o.ID),
+		keyAttrs:  newKeyAttrs(organisationKey(o.ID), typeOrganisation, o.ID),
 		Name:      o.Name,
 		CreatedAt: o.CreatedAt.UTC(),
 	}
@@ -68,8 +67,8 @@ func (it organisationItem) domain() domain.Organisation {
 	return domain.Organisation{ID: it.ID, Name: it.Name, CreatedAt: it.CreatedAt}
 }
 
-// userItem is the item of a user (store.UserKey), indexed in gsi1 under its
-// organisation's members (store.MemberIndexKey).
+// userItem is the item of a user (userKey), indexed in gsi1 under its
+// organisation's members (memberIndexKey).
 type userItem struct {
 	keyAttrs
 	Version        int       `dynamodbav:"version"`
@@ -83,8 +82,8 @@ type userItem struct {
 }
 
 func newUserItem(u domain.User) userItem {
-	k := newKeyAttrs(store.UserKey(u.ID), store.TypeUser, u.ID).
-		withIndex(store.MemberIndexKey(u.OrganisationID, store.SortableTime(u.CreatedAt), u.ID))
+	k := newKeyAttrs(userKey(u.ID), typeUser, u.ID).
+		withIndex(memberIndexKey(u.OrganisationID, u.CreatedAt, u.ID))
 	it := userItem{
 		keyAttrs:       k,
 		Version:        u.Version,
@@ -121,7 +120,7 @@ func (it userItem) domain() domain.User {
 }
 
 // emailClaimItem reserves a normalized email in an organisation for one
-// user (store.EmailClaimKey). Its id is the user's id.
+// user (emailClaimKey). Its id is the user's id.
 type emailClaimItem struct {
 	keyAttrs
 	UserID string `dynamodbav:"userId"`
@@ -130,15 +129,15 @@ type emailClaimItem struct {
 
 func newEmailClaimItem(u domain.User) emailClaimItem {
 	return emailClaimItem{
-		keyAttrs: newKeyAttrs(store.UserEmailClaimKey(u), store.TypeEmailClaim, u.ID),
+		keyAttrs: newKeyAttrs(userEmailClaimKey(u), typeEmailClaim, u.ID),
 		UserID:   u.ID,
 		Email:    domain.NormalizedEmail(u.Email),
 	}
 }
 
-// scheduleItem is the item of a schedule (store.ScheduleKey) with its tasks
+// scheduleItem is the item of a schedule (scheduleKey) with its tasks
 // embedded in order, indexed in gsi1 under its owner
-// (store.OwnerScheduleIndexKey).
+// (ownerScheduleIndexKey).
 type scheduleItem struct {
 	keyAttrs
 	Version        int        `dynamodbav:"version"`
@@ -169,8 +168,8 @@ type taskAttr struct {
 
 func newScheduleItem(s domain.Schedule) scheduleItem {
 	it := scheduleItem{
-		keyAttrs: newKeyAttrs(store.ScheduleKey(s.ID), store.TypeSchedule, s.ID).
-			withIndex(store.OwnerScheduleIndexKey(s.OwnerID, s.ID)),
+		keyAttrs: newKeyAttrs(scheduleKey(s.ID), typeSchedule, s.ID).
+			withIndex(ownerScheduleIndexKey(s.OwnerID, s.ID)),
 		Version:        s.Version,
 		OrganisationID: s.OrganisationID,
 		OwnerID:        s.OwnerID,
@@ -239,7 +238,7 @@ func (it scheduleItem) domain() domain.Schedule {
 	return s
 }
 
-// taskRefItem locates a task's schedule (store.TaskRefKey); its id is the
+// taskRefItem locates a task's schedule (taskRefKey); its id is the
 // task's id.
 type taskRefItem struct {
 	keyAttrs
@@ -250,7 +249,7 @@ type taskRefItem struct {
 
 func newTaskRefItem(s domain.Schedule, taskID string) taskRefItem {
 	return taskRefItem{
-		keyAttrs:       newKeyAttrs(store.TaskRefKey(taskID), store.TypeTaskRef, taskID),
+		keyAttrs:       newKeyAttrs(taskRefKey(taskID), typeTaskRef, taskID),
 		ScheduleID:     s.ID,
 		OwnerID:        s.OwnerID,
 		OrganisationID: s.OrganisationID,
@@ -262,7 +261,7 @@ func (it taskRefItem) domain() domain.TaskRef {
 }
 
 // completionItem records a completion in the owner's partition
-// (store.CompletionKey); its id is the task's id.
+// (completionKey); its id is the task's id.
 type completionItem struct {
 	keyAttrs
 	OwnerID        string     `dynamodbav:"ownerId"`
@@ -274,7 +273,7 @@ type completionItem struct {
 
 func newCompletionItem(c domain.Completion, day string) completionItem {
 	it := completionItem{
-		keyAttrs:       newKeyAttrs(store.CompletionKey(c.OwnerID, day, c.TaskID), store.TypeCompletion, c.TaskID),
+		keyAttrs:       newKeyAttrs(completionKey(c.OwnerID, day, c.TaskID), typeCompletion, c.TaskID),
 		OwnerID:        c.OwnerID,
 		OrganisationID: c.OrganisationID,
 		ScheduleID:     c.ScheduleID,
@@ -356,7 +355,7 @@ func stringAttr(av map[string]types.AttributeValue, name string) string {
 }
 
 // keyOf returns the primary key attributes of k.
-func keyOf(k store.Key) map[string]types.AttributeValue {
+func keyOf(k itemKey) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{
 		attrPK: &types.AttributeValueMemberS{Value: k.PK},
 		attrSK: &types.AttributeValueMemberS{Value: k.SK},

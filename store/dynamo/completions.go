@@ -39,7 +39,7 @@ func (s *Store) PutCompletion(ctx context.Context, c domain.Completion) (domain.
 	old, exists := conditionFailure(err)
 	switch {
 	case exists:
-		stored, err := s.existingCompletion(ctx, store.CompletionKey(c.OwnerID, day, c.TaskID), old)
+		stored, err := s.existingCompletion(ctx, completionKey(c.OwnerID, day, c.TaskID), old)
 		return stored, wrapf(err, "put completion of task %s on %s", c.TaskID, day)
 	case err != nil:
 		return domain.Completion{}, fmt.Errorf("put completion of task %s on %s: %w", c.TaskID, day, translate(err))
@@ -49,7 +49,7 @@ func (s *Store) PutCompletion(ctx context.Context, c domain.Completion) (domain.
 
 // existingCompletion decodes the completion a failed PutCompletion found
 // at k, reading it when DynamoDB did not return it.
-func (s *Store) existingCompletion(ctx context.Context, k store.Key, old map[string]types.AttributeValue) (domain.Completion, error) {
+func (s *Store) existingCompletion(ctx context.Context, k itemKey, old map[string]types.AttributeValue) (domain.Completion, error) {
 	if old == nil {
 		var err error
 		if old, err = s.getItem(ctx, k); err != nil {
@@ -59,7 +59,7 @@ func (s *Store) existingCompletion(ctx context.Context, k store.Key, old map[str
 			return domain.Completion{}, domain.Errorf(domain.CodeConflict, "the completion was removed at the same time: try again")
 		}
 	}
-	it, err := unmarshalItem[completionItem](old, store.TypeCompletion)
+	it, err := unmarshalItem[completionItem](old, typeCompletion)
 	if err != nil {
 		return domain.Completion{}, err
 	}
@@ -72,7 +72,7 @@ func (s *Store) existingCompletion(ctx context.Context, k store.Key, old map[str
 func (s *Store) DeleteCompletion(ctx context.Context, ownerID, day, taskID string) error {
 	_, err := s.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{
 		TableName:              &s.table,
-		Key:                    keyOf(store.CompletionKey(ownerID, day, taskID)),
+		Key:                    keyOf(completionKey(ownerID, day, taskID)),
 		ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
 	})
 	if err != nil {
@@ -83,16 +83,16 @@ func (s *Store) DeleteCompletion(ctx context.Context, ownerID, day, taskID strin
 
 // CompletionsOn returns the completions of each owner's day, ordered by
 // task id: one strongly consistent Query per owner-day (begins_with
-// store.CompletionDayPrefix in the owner's partition), run concurrently.
+// completionDayPrefix in the owner's partition), run concurrently.
 // Every day asked for has an entry; days without completions map to an
 // empty slice. Errors are ServiceUnavailable or internal.
 func (s *Store) CompletionsOn(ctx context.Context, days []domain.OwnerDate) (map[domain.OwnerDate][]domain.Completion, error) {
 	out, err := fanOut(ctx, days, func(ctx context.Context, od domain.OwnerDate) ([]domain.Completion, error) {
-		items, err := s.queryAll(ctx, prefixQuery(store.CompletionDayPrefix(od.OwnerID, od.Day)))
+		items, err := s.queryAll(ctx, prefixQuery(completionDayPrefix(od.OwnerID, od.Day)))
 		if err != nil {
 			return nil, err
 		}
-		return unmarshalItems[completionItem](items, store.TypeCompletion)
+		return unmarshalItems[completionItem](items, typeCompletion)
 	})
 	return out, wrapf(err, "completions on days")
 }

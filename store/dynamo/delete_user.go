@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/dayline/dayline/domain"
-	"github.com/dayline/dayline/store"
 )
 
 // DeleteUser removes the user, its email claim, its schedules with their
@@ -32,12 +31,12 @@ func (s *Store) DeleteUser(ctx context.Context, id string, expectedVersion int) 
 	if err != nil {
 		return fmt.Errorf("delete user %s: %w", id, err)
 	}
-	userKey := store.UserKey(id)
+	uk := userKey(id)
 	last := []txWrite{
-		s.deleteWrite(userKey, versionIs(expectedVersion), s.versionFailure("user", id, userKey)),
-		s.deleteWrite(store.UserEmailClaimKey(u), missingOr("userId", id),
+		s.deleteWrite(uk, versionIs(expectedVersion), s.versionFailure("user", id, uk)),
+		s.deleteWrite(userEmailClaimKey(u), missingOr("userId", id),
 			failure(domain.Errorf(domain.CodeConflict, "email %s of user %s is claimed by another user", u.Email, id))),
-		s.deleteWrite(store.ScheduleCountKey(id), condition{}, nil),
+		s.deleteWrite(scheduleCountKey(id), condition{}, nil),
 	}
 
 	total := len(last)
@@ -52,7 +51,7 @@ func (s *Store) DeleteUser(ctx context.Context, id string, expectedVersion int) 
 		return wrapf(s.transact(ctx, writes), "delete user %s", id)
 	}
 
-	guard := s.checkWrite(userKey, versionIs(expectedVersion), s.versionFailure("user", id, userKey))
+	guard := s.checkWrite(uk, versionIs(expectedVersion), s.versionFailure("user", id, uk))
 	for _, batch := range packGroups(owned, maxTransactItems-1) {
 		if err := s.transact(ctx, append(batch, guard)); err != nil {
 			return fmt.Errorf("delete user %s: %w", id, err)
@@ -65,15 +64,15 @@ func (s *Store) DeleteUser(ctx context.Context, id string, expectedVersion int) 
 // that must stay in one transaction: each schedule with its task
 // references (conditional on the schedule's version), then each completion.
 func (s *Store) ownedWrites(ctx context.Context, id string) ([][]txWrite, error) {
-	items, err := s.queryIndexPartition(ctx, store.OwnerSchedulesPartition(id))
+	items, err := s.queryIndexPartition(ctx, ownerSchedulesPartition(id))
 	if err != nil {
 		return nil, fmt.Errorf("read schedules: %w", err)
 	}
-	schedules, err := unmarshalItems[scheduleItem](items, store.TypeSchedule)
+	schedules, err := unmarshalItems[scheduleItem](items, typeSchedule)
 	if err != nil {
 		return nil, err
 	}
-	completions, err := s.queryAll(ctx, prefixQuery(store.CompletionsPrefix(id)))
+	completions, err := s.queryAll(ctx, prefixQuery(completionsPrefix(id)))
 	if err != nil {
 		return nil, fmt.Errorf("read completions: %w", err)
 	}
@@ -84,7 +83,7 @@ func (s *Store) ownedWrites(ctx context.Context, id string) ([][]txWrite, error)
 		groups = append(groups, s.deleteScheduleWrites(sc, changed))
 	}
 	for _, c := range completions {
-		k := store.Key{PK: stringAttr(c, attrPK), SK: stringAttr(c, attrSK)}
+		k := itemKey{PK: stringAttr(c, attrPK), SK: stringAttr(c, attrSK)}
 		groups = append(groups, []txWrite{s.deleteWrite(k, condition{}, nil)})
 	}
 	return groups, nil

@@ -7,14 +7,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dayline/dayline/domain"
-	"github.com/dayline/dayline/store"
 )
 
 // PutUserAtVersion writes u in a one-item transaction conditional on the
 // stored version being expected, as UpdateUser's transaction does, and
 // reports whether DynamoDB returned the old item with a failed condition.
 func (s *Store) PutUserAtVersion(ctx context.Context, u domain.User, expected int) (oldReturned bool, err error) {
-	k := store.UserKey(u.ID)
+	k := userKey(u.ID)
 	failed := s.versionFailure("user", u.ID, k)
 	w, err := s.putWrite(newUserItem(u), versionIs(expected), func(ctx context.Context, old map[string]types.AttributeValue) error {
 		oldReturned = old != nil

@@ -7,35 +7,29 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dayline/dayline/domain"
+	"github.com/dayline/dayline/store"
 )
 
 // cursorAttrs are the attributes of a gsi1 Query's LastEvaluatedKey: the
 // index key and the table key of the last item read. A nextToken carries
-// them as a JSON object of strings, the same cursor store/bolt puts in its
-// tokens.
+// them as a JSON object of strings.
 func cursorAttrs() [4]string { return [4]string{attrPK, attrSK, attrGSI1PK, attrGSI1SK} }
 
-// invalidToken is the error of a nextToken that verifies but does not hold
-// a cursor of the partition it is used for.
-func invalidToken() error {
-	return domain.BadRequest("nextToken is invalid: pass back the nextToken of the previous page unchanged")
-}
-
 // decodeCursor verifies token for gsi1 partition and returns the
-// ExclusiveStartKey it holds. It returns a BadRequest error for a forged,
-// altered or foreign token.
+// ExclusiveStartKey it holds. It returns store.InvalidPageToken (BadRequest)
+// for a forged, altered or foreign token.
 func (s *Store) decodeCursor(partition, token string) (map[string]types.AttributeValue, error) {
 	var c map[string]string
 	if err := s.tokens.Decode(partition, token, &c); err != nil {
 		return nil, err
 	}
 	if len(c) != len(cursorAttrs()) || c[attrGSI1PK] != partition {
-		return nil, invalidToken()
+		return nil, store.InvalidPageToken()
 	}
 	key := make(map[string]types.AttributeValue, len(cursorAttrs()))
 	for _, name := range cursorAttrs() {
 		if c[name] == "" {
-			return nil, invalidToken()
+			return nil, store.InvalidPageToken()
 		}
 		key[name] = stringValue(c[name])
 	}

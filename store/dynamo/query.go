@@ -8,8 +8,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"golang.org/x/sync/errgroup"
-
-	"github.com/dayline/dayline/store"
 )
 
 // queryAll returns every item in rest the query matches, in sort-key order,
@@ -35,7 +33,7 @@ func (s *Store) queryAll(ctx context.Context, in *dynamodb.QueryInput) ([]map[st
 // global secondary index.
 func indexPartitionQuery(gsi1pk string) *dynamodb.QueryInput {
 	return &dynamodb.QueryInput{
-		IndexName:                 aws.String(store.IndexGSI1),
+		IndexName:                 aws.String(indexGSI1),
 		KeyConditionExpression:    aws.String("#pk = :pk"),
 		ExpressionAttributeNames:  map[string]string{"#pk": attrGSI1PK},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": stringValue(gsi1pk)},
@@ -44,7 +42,7 @@ func indexPartitionQuery(gsi1pk string) *dynamodb.QueryInput {
 
 // prefixQuery is the strongly consistent Query of the items of partition
 // p.PK whose sort key starts with p.SK, in sort-key order.
-func prefixQuery(p store.Key) *dynamodb.QueryInput {
+func prefixQuery(p itemKey) *dynamodb.QueryInput {
 	return &dynamodb.QueryInput{
 		KeyConditionExpression:   aws.String("#pk = :pk AND begins_with(#sk, :prefix)"),
 		ExpressionAttributeNames: map[string]string{"#pk": attrPK, "#sk": attrSK},

@@ -15,32 +15,32 @@ import (
 // no particular order; missing ids are omitted, duplicates return one
 // schedule. Errors are ServiceUnavailable or internal.
 func (s *Store) GetSchedules(ctx context.Context, ids []string) ([]domain.Schedule, error) {
-	schedules, err := batchGetDomain[scheduleItem](ctx, s, keysOf(ids, store.ScheduleKey), store.TypeSchedule)
+	schedules, err := batchGetDomain[scheduleItem](ctx, s, keysOf(ids, scheduleKey), typeSchedule)
 	return schedules, wrapf(err, "get schedules")
 }
 
 // SchedulesByOwners returns every schedule of each owner ordered by id: one
-// Query of gsi1 partition store.OwnerSchedulesPartition per owner, run
+// Query of gsi1 partition ownerSchedulesPartition per owner, run
 // concurrently. Every owner asked for has an entry; owners without
 // schedules map to an empty slice. Errors are ServiceUnavailable or
 // internal.
 func (s *Store) SchedulesByOwners(ctx context.Context, ownerIDs []string) (map[string][]domain.Schedule, error) {
 	out, err := fanOut(ctx, ownerIDs, func(ctx context.Context, owner string) ([]domain.Schedule, error) {
-		items, err := s.queryIndexPartition(ctx, store.OwnerSchedulesPartition(owner))
+		items, err := s.queryIndexPartition(ctx, ownerSchedulesPartition(owner))
 		if err != nil {
 			return nil, err
 		}
-		return unmarshalItems[scheduleItem](items, store.TypeSchedule)
+		return unmarshalItems[scheduleItem](items, typeSchedule)
 	})
 	return out, wrapf(err, "schedules by owners")
 }
 
 // ListSchedules returns one page of the owner's schedules ordered by id,
-// from gsi1 partition store.OwnerSchedulesPartition. It returns a
+// from gsi1 partition ownerSchedulesPartition. It returns a
 // BadRequest error for a forged, altered or foreign nextToken; other errors
 // are ServiceUnavailable or internal.
 func (s *Store) ListSchedules(ctx context.Context, ownerID string, page domain.PageRequest) (domain.Page[domain.Schedule], error) {
-	p, err := queryPage[scheduleItem](ctx, s, store.OwnerSchedulesPartition(ownerID), page, store.TypeSchedule)
+	p, err := queryPage[scheduleItem](ctx, s, ownerSchedulesPartition(ownerID), page, typeSchedule)
 	if err != nil {
 		return domain.Page[domain.Schedule]{}, fmt.Errorf("list schedules of %s: %w", ownerID, err)
 	}
@@ -68,7 +68,7 @@ func (s *Store) CreateSchedule(ctx context.Context, sc domain.Schedule) error {
 	}
 	// The owner must exist in the schedule's organisation when the schedule
 	// is written (a user removed meanwhile leaves no orphan schedule).
-	ownerExists := s.checkWrite(store.UserKey(sc.OwnerID), condition{
+	ownerExists := s.checkWrite(userKey(sc.OwnerID), condition{
 		expr:   "attribute_exists(#pk) AND #org = :org",
 		names:  map[string]string{"#pk": attrPK, "#org": "organisationId"},
 		values: map[string]types.AttributeValue{":org": stringValue(sc.OrganisationID)},
@@ -112,7 +112,7 @@ func (s *Store) UpdateSchedule(ctx context.Context, sc domain.Schedule, expected
 	if err != nil {
 		return fmt.Errorf("update schedule %s: %w", sc.ID, err)
 	}
-	k := store.ScheduleKey(sc.ID)
+	k := scheduleKey(sc.ID)
 	write, err := s.putWrite(newScheduleItem(sc), versionIs(expectedVersion), s.versionFailure("schedule", sc.ID, k))
 	if err != nil {
 		return fmt.Errorf("update schedule %s: %w", sc.ID, err)
@@ -143,7 +143,7 @@ func (s *Store) UpdateSchedule(ctx context.Context, sc domain.Schedule, expected
 		switch {
 		case kept[t.ID]:
 		case len(writes) < maxTransactItems:
-			writes = append(writes, s.deleteWrite(store.TaskRefKey(t.ID), condition{}, nil))
+			writes = append(writes, s.deleteWrite(taskRefKey(t.ID), condition{}, nil))
 		default:
 			later = append(later, t.ID)
 		}
@@ -169,7 +169,7 @@ func (s *Store) DeleteSchedule(ctx context.Context, id string, expectedVersion i
 	if err != nil {
 		return fmt.Errorf("delete schedule %s: %w", id, err)
 	}
-	k := store.ScheduleKey(id)
+	k := scheduleKey(id)
 	writes := append(s.deleteScheduleWrites(old, s.versionFailure("schedule", id, k)), s.countDown(old.OwnerID))
 	return wrapf(s.transact(ctx, writes), "delete schedule %s", id)
 }
@@ -178,7 +178,7 @@ func (s *Store) DeleteSchedule(ctx context.Context, id string, expectedVersion i
 // missing ids are omitted, duplicates return one reference. Errors are
 // ServiceUnavailable or internal.
 func (s *Store) GetTaskRefs(ctx context.Context, taskIDs []string) ([]domain.TaskRef, error) {
-	refs, err := batchGetDomain[taskRefItem](ctx, s, keysOf(taskIDs, store.TaskRefKey), store.TypeTaskRef)
+	refs, err := batchGetDomain[taskRefItem](ctx, s, keysOf(taskIDs, taskRefKey), typeTaskRef)
 	return refs, wrapf(err, "get task refs")
 }
 
@@ -186,9 +186,9 @@ func (s *Store) GetTaskRefs(ctx context.Context, taskIDs []string) ([]domain.Tas
 // its version (failed saying what that failure means), and the references
 // of its tasks: 1+len(sc.Tasks) writes.
 func (s *Store) deleteScheduleWrites(sc domain.Schedule, failed func(context.Context, map[string]types.AttributeValue) error) []txWrite {
-	writes := []txWrite{s.deleteWrite(store.ScheduleKey(sc.ID), versionIs(sc.Version), failed)}
+	writes := []txWrite{s.deleteWrite(scheduleKey(sc.ID), versionIs(sc.Version), failed)}
 	for _, t := range sc.Tasks {
-		writes = append(writes, s.deleteWrite(store.TaskRefKey(t.ID), condition{}, nil))
+		writes = append(writes, s.deleteWrite(taskRefKey(t.ID), condition{}, nil))
 	}
 	return writes
 }
@@ -197,7 +197,7 @@ func (s *Store) deleteScheduleWrites(sc domain.Schedule, failed func(context.Con
 // conditional on the reference being free or already sc's.
 func (s *Store) taskRefWrite(sc domain.Schedule, taskID string) (txWrite, error) {
 	return s.putWrite(newTaskRefItem(sc, taskID), missingOr("scheduleId", sc.ID),
-		failure(domain.Errorf(domain.CodeConflict, "task %s exists already in another schedule", taskID)))
+		failure(store.TaskInOtherSchedule(taskID)))
 }
 
 // deleteTaskRef removes the reference of taskID if it points at
@@ -210,7 +210,7 @@ func (s *Store) deleteTaskRef(ctx context.Context, taskID, scheduleID string) er
 	}
 	_, err := s.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{
 		TableName:                 &s.table,
-		Key:                       keyOf(store.TaskRefKey(taskID)),
+		Key:                       keyOf(taskRefKey(taskID)),
 		ConditionExpression:       &c.expr,
 		ExpressionAttributeNames:  c.names,
 		ExpressionAttributeValues: c.values,
@@ -226,7 +226,7 @@ func (s *Store) deleteTaskRef(ctx context.Context, taskID, scheduleID string) er
 // NotFound if it is missing, Conflict if its version is not
 // expectedVersion.
 func (s *Store) scheduleAt(ctx context.Context, id string, expectedVersion int) (domain.Schedule, error) {
-	sc, ok, err := getDomain[scheduleItem](ctx, s, store.ScheduleKey(id), store.TypeSchedule)
+	sc, ok, err := getDomain[scheduleItem](ctx, s, scheduleKey(id), typeSchedule)
 	switch {
 	case err != nil:
 		return domain.Schedule{}, err
@@ -244,7 +244,7 @@ func uniqueTasks(sc domain.Schedule) error {
 	seen := make(map[string]bool, len(sc.Tasks))
 	for _, t := range sc.Tasks {
 		if seen[t.ID] {
-			return domain.Errorf(domain.CodeConflict, "task %s appears twice in schedule %s", t.ID, sc.ID)
+			return store.TaskListedTwice(t.ID, sc.ID)
 		}
 		seen[t.ID] = true
 	}

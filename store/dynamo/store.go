@@ -1,5 +1,5 @@
 // Package dynamo is the DynamoDB implementation of store.Store, on one table
-// with the single-table design of store/keys.go (docs/data-model.md lists
+// with the single-table design of keys.go (docs/data-model.md lists
 // every item type and access pattern). It passes the contract suite
 // store/storetest against DynamoDB Local, as the embedded store/bolt does.
 //
@@ -92,7 +92,7 @@ func ClientOptions(maxAttempts int) func(*dynamodb.Options) {
 
 // getItem reads the item at k with a strongly consistent GetItem; it
 // returns nil when there is none.
-func (s *Store) getItem(ctx context.Context, k store.Key) (map[string]types.AttributeValue, error) {
+func (s *Store) getItem(ctx context.Context, k itemKey) (map[string]types.AttributeValue, error) {
 	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName:              &s.table,
 		Key:                    keyOf(k),
@@ -110,7 +110,7 @@ func (s *Store) getItem(ctx context.Context, k store.Key) (map[string]types.Attr
 
 // getDomain reads the item at k and decodes it as an item of type T; ok is
 // false when there is none.
-func getDomain[T interface{ domain() D }, D any](ctx context.Context, s *Store, k store.Key, typ string) (d D, ok bool, err error) {
+func getDomain[T interface{ domain() D }, D any](ctx context.Context, s *Store, k itemKey, typ string) (d D, ok bool, err error) {
 	av, err := s.getItem(ctx, k)
 	if err != nil || av == nil {
 		return d, false, err
@@ -123,9 +123,9 @@ func getDomain[T interface{ domain() D }, D any](ctx context.Context, s *Store, 
 }
 
 // keysOf returns the keys key(id) of the unique ids.
-func keysOf(ids []string, key func(string) store.Key) []store.Key {
+func keysOf(ids []string, key func(string) itemKey) []itemKey {
 	unique := store.UniqueIDs(ids)
-	keys := make([]store.Key, len(unique))
+	keys := make([]itemKey, len(unique))
 	for i, id := range unique {
 		keys[i] = key(id)
 	}

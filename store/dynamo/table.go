@@ -9,8 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
-	"github.com/dayline/dayline/store"
 )
 
 // tableActiveTimeout bounds how long CreateTable waits for the table (and
@@ -19,7 +17,7 @@ const tableActiveTimeout = 5 * time.Minute
 
 // CreateTable creates table with the layout Store needs, on-demand
 // (PAY_PER_REQUEST): string keys pk (hash) and sk (range), and the global
-// secondary index store.IndexGSI1 on gsi1pk (hash) and gsi1sk (range)
+// secondary index indexGSI1 on gsi1pk (hash) and gsi1sk (range)
 // projecting all attributes. It waits until the table is ACTIVE. A table
 // that exists already is not an error (it is not altered; CheckTable
 // verifies its layout). Errors are ServiceUnavailable when DynamoDB cannot
@@ -39,7 +37,7 @@ func CreateTable(ctx context.Context, client *dynamodb.Client, table string) err
 			{AttributeName: aws.String(attrSK), KeyType: types.KeyTypeRange},
 		},
 		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{{
-			IndexName: aws.String(store.IndexGSI1),
+			IndexName: aws.String(indexGSI1),
 			KeySchema: []types.KeySchemaElement{
 				{AttributeName: aws.String(attrGSI1PK), KeyType: types.KeyTypeHash},
 				{AttributeName: aws.String(attrGSI1SK), KeyType: types.KeyTypeRange},
@@ -79,18 +77,18 @@ func (s *Store) CheckTable(ctx context.Context) error {
 		return fmt.Errorf("check table %s: its key must be %s (hash) and %s (range): it was not made by `dayline table create`", s.table, attrPK, attrSK)
 	}
 	for _, gsi := range t.GlobalSecondaryIndexes {
-		if aws.ToString(gsi.IndexName) != store.IndexGSI1 {
+		if aws.ToString(gsi.IndexName) != indexGSI1 {
 			continue
 		}
 		if !hasKeys(gsi.KeySchema, attrGSI1PK, attrGSI1SK) {
-			return fmt.Errorf("check table %s: index %s must be keyed by %s and %s", s.table, store.IndexGSI1, attrGSI1PK, attrGSI1SK)
+			return fmt.Errorf("check table %s: index %s must be keyed by %s and %s", s.table, indexGSI1, attrGSI1PK, attrGSI1SK)
 		}
 		if gsi.Projection == nil || gsi.Projection.ProjectionType != types.ProjectionTypeAll {
-			return fmt.Errorf("check table %s: index %s must project all attributes", s.table, store.IndexGSI1)
+			return fmt.Errorf("check table %s: index %s must project all attributes", s.table, indexGSI1)
 		}
 		return nil
 	}
-	return fmt.Errorf("check table %s: index %s is missing: the table was not made by `dayline table create`", s.table, store.IndexGSI1)
+	return fmt.Errorf("check table %s: index %s is missing: the table was not made by `dayline table create`", s.table, indexGSI1)
 }
 
 // hasKeys reports whether schema is hash key hash and range key rng.

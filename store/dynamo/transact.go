@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dayline/dayline/domain"
-	"github.com/dayline/dayline/store"
 )
 
 // maxTransactItems is DynamoDB's limit of actions in one TransactWriteItems.
@@ -85,7 +84,7 @@ func (s *Store) putWrite(item any, c condition, failed func(context.Context, map
 }
 
 // deleteWrite returns a Delete of the item at k, under c when c.expr is set.
-func (s *Store) deleteWrite(k store.Key, c condition, failed func(context.Context, map[string]types.AttributeValue) error) txWrite {
+func (s *Store) deleteWrite(k itemKey, c condition, failed func(context.Context, map[string]types.AttributeValue) error) txWrite {
 	d := &types.Delete{
 		TableName:                           &s.table,
 		Key:                                 keyOf(k),
@@ -100,7 +99,7 @@ func (s *Store) deleteWrite(k store.Key, c condition, failed func(context.Contex
 }
 
 // checkWrite returns a ConditionCheck of the item at k against c.
-func (s *Store) checkWrite(k store.Key, c condition, failed func(context.Context, map[string]types.AttributeValue) error) txWrite {
+func (s *Store) checkWrite(k itemKey, c condition, failed func(context.Context, map[string]types.AttributeValue) error) txWrite {
 	return txWrite{
 		item: types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
 			TableName:                           &s.table,
@@ -116,7 +115,7 @@ func (s *Store) checkWrite(k store.Key, c condition, failed func(context.Context
 
 // updateWrite returns an Update of the item at k with the expression update
 // under c (when c.expr is set); c's names and values serve both.
-func (s *Store) updateWrite(k store.Key, update string, c condition, failed func(context.Context, map[string]types.AttributeValue) error) txWrite {
+func (s *Store) updateWrite(k itemKey, update string, c condition, failed func(context.Context, map[string]types.AttributeValue) error) txWrite {
 	u := &types.Update{
 		TableName:                           &s.table,
 		Key:                                 keyOf(k),
@@ -135,7 +134,7 @@ func (s *Store) updateWrite(k store.Key, update string, c condition, failed func
 // versionIs: NotFound when the item was missing, Conflict when it had
 // another version. When DynamoDB did not return the old item it is read
 // again to tell the two apart.
-func (s *Store) versionFailure(kind, id string, k store.Key) func(context.Context, map[string]types.AttributeValue) error {
+func (s *Store) versionFailure(kind, id string, k itemKey) func(context.Context, map[string]types.AttributeValue) error {
 	return func(ctx context.Context, old map[string]types.AttributeValue) error {
 		if old == nil {
 			var err error

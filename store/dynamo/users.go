@@ -32,7 +32,7 @@ func (s *Store) CreateOrganisation(ctx context.Context, org domain.Organisation,
 // particular order; missing ids are omitted, duplicates return one
 // organisation. Errors are ServiceUnavailable or internal.
 func (s *Store) GetOrganisations(ctx context.Context, ids []string) ([]domain.Organisation, error) {
-	orgs, err := batchGetDomain[organisationItem](ctx, s, keysOf(ids, store.OrganisationKey), store.TypeOrganisation)
+	orgs, err := batchGetDomain[organisationItem](ctx, s, keysOf(ids, organisationKey), typeOrganisation)
 	return orgs, wrapf(err, "get organisations")
 }
 
@@ -40,16 +40,16 @@ func (s *Store) GetOrganisations(ctx context.Context, ids []string) ([]domain.Or
 // missing ids are omitted, duplicates return one user. Errors are
 // ServiceUnavailable or internal.
 func (s *Store) GetUsers(ctx context.Context, ids []string) ([]domain.User, error) {
-	users, err := batchGetDomain[userItem](ctx, s, keysOf(ids, store.UserKey), store.TypeUser)
+	users, err := batchGetDomain[userItem](ctx, s, keysOf(ids, userKey), typeUser)
 	return users, wrapf(err, "get users")
 }
 
 // ListMembers returns one page of the organisation's users in creation
-// order (ties by id), from gsi1 partition store.MembersPartition. It
+// order (ties by id), from gsi1 partition membersPartition. It
 // returns a BadRequest error for a forged, altered or foreign nextToken;
 // other errors are ServiceUnavailable or internal.
 func (s *Store) ListMembers(ctx context.Context, orgID string, page domain.PageRequest) (domain.Page[domain.User], error) {
-	p, err := queryPage[userItem](ctx, s, store.MembersPartition(orgID), page, store.TypeUser)
+	p, err := queryPage[userItem](ctx, s, membersPartition(orgID), page, typeUser)
 	if err != nil {
 		return domain.Page[domain.User]{}, fmt.Errorf("list members of %s: %w", orgID, err)
 	}
@@ -85,13 +85,13 @@ func (s *Store) UpdateUser(ctx context.Context, u domain.User, expectedVersion i
 	if err != nil {
 		return fmt.Errorf("update user %s: %w", u.ID, err)
 	}
-	k := store.UserKey(u.ID)
+	k := userKey(u.ID)
 	userWrite, err := s.putWrite(newUserItem(u), versionIs(expectedVersion), s.versionFailure("user", u.ID, k))
 	if err != nil {
 		return fmt.Errorf("update user %s: %w", u.ID, err)
 	}
 	writes := []txWrite{userWrite}
-	if oldClaim, newClaim := store.UserEmailClaimKey(old), store.UserEmailClaimKey(u); oldClaim != newClaim {
+	if oldClaim, newClaim := userEmailClaimKey(old), userEmailClaimKey(u); oldClaim != newClaim {
 		claim, err := s.putWrite(newEmailClaimItem(u), missingOr("userId", u.ID), emailTaken(u))
 		if err != nil {
 			return fmt.Errorf("update user %s: %w", u.ID, err)
@@ -120,13 +120,13 @@ func (s *Store) newUserWrites(u domain.User) ([]txWrite, error) {
 
 // emailTaken is the failure of u's email claim.
 func emailTaken(u domain.User) func(context.Context, map[string]types.AttributeValue) error {
-	return failure(domain.Errorf(domain.CodeConflict, "email %s is already used in this organisation", u.Email))
+	return failure(store.EmailTaken(u.Email))
 }
 
 // userAt reads the user with id (strongly consistent) and returns NotFound
 // if it is missing, Conflict if its version is not expectedVersion.
 func (s *Store) userAt(ctx context.Context, id string, expectedVersion int) (domain.User, error) {
-	u, ok, err := getDomain[userItem](ctx, s, store.UserKey(id), store.TypeUser)
+	u, ok, err := getDomain[userItem](ctx, s, userKey(id), typeUser)
 	switch {
 	case err != nil:
 		return domain.User{}, err

@@ -150,6 +150,15 @@ func wantCode(t *testing.T, what string, err error, code domain.Code) {
 	}
 }
 
+// wantError fails t unless err carries want's code and client message: the
+// message every implementation shares (store/errors.go, domain/errors.go).
+func wantError(t *testing.T, what string, err error, want *domain.Error) {
+	t.Helper()
+	if code, msg := domain.ErrorCode(err), domain.ErrorMessage(err); code != want.Code || msg != want.Message {
+		t.Errorf("%s: error %v has code %s and message %q, want %s and %q", what, err, code, msg, want.Code, want.Message)
+	}
+}
+
 // mustNil fails t now if err is not nil.
 func mustNil(t *testing.T, what string, err error) {
 	t.Helper()

@@ -156,7 +156,7 @@ func testListMembersBadTokens(t *testing.T, s store.Store) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := s.ListMembers(ctx, orgA.ID, domain.PageRequest{Limit: 1, NextToken: tc.token})
-			wantCode(t, "ListMembers", err, domain.CodeBadRequest)
+			wantError(t, "ListMembers", err, store.InvalidPageToken())
 		})
 	}
 }

@@ -87,11 +87,21 @@ func testCreateScheduleConflicts(t *testing.T, s store.Store) {
 	t.Run("task id of another schedule", func(t *testing.T) {
 		sc := newSchedule(t, owner, 2)
 		sc.Tasks[1].ID = existing.Tasks[0].ID
-		wantCode(t, "CreateSchedule", s.CreateSchedule(t.Context(), sc), domain.CodeConflict)
+		wantError(t, "CreateSchedule", s.CreateSchedule(t.Context(), sc), store.TaskInOtherSchedule(sc.Tasks[1].ID))
 		if _, ok := getSchedule(t, s, sc.ID); ok {
 			t.Error("schedule stored despite the conflict")
 		}
 		wantTaskRefs(t, s, idsOf(sc.Tasks, taskID), refsOf(existing)[:1])
+	})
+
+	t.Run("task id twice", func(t *testing.T) {
+		sc := newSchedule(t, owner, 2)
+		sc.Tasks[1].ID = sc.Tasks[0].ID
+		wantError(t, "CreateSchedule", s.CreateSchedule(t.Context(), sc), store.TaskListedTwice(sc.Tasks[0].ID, sc.ID))
+		if _, ok := getSchedule(t, s, sc.ID); ok {
+			t.Error("schedule stored despite the conflict")
+		}
+		wantTaskRefs(t, s, idsOf(sc.Tasks, taskID), nil)
 	})
 }
 

@@ -128,7 +128,7 @@ func testEmailUniquePerOrganisation(t *testing.T, s store.Store) {
 		name     string
 		sameOrg  bool
 		email    func(taken string) string
-		wantCode domain.Code // "" for success
+		wantCode domain.Code // "" for success, else Conflict (store.EmailTaken)
 	}{
 		{"same email, same organisation", true, func(e string) string { return e }, domain.CodeConflict},
 		{"other case and spaces, same organisation", true, func(e string) string { return "  " + strings.ToUpper(e) + " " }, domain.CodeConflict},
@@ -155,7 +155,7 @@ func testEmailUniquePerOrganisation(t *testing.T, s store.Store) {
 				}
 				return
 			}
-			wantCode(t, "CreateUser", err, tc.wantCode)
+			wantError(t, "CreateUser", err, store.EmailTaken(u.Email))
 			if stored {
 				t.Error("user stored despite the conflict")
 			}
