@@ -46,7 +46,7 @@ func TestDynamoDBOutage(t *testing.T) {
 	table := dynamotest.NewTable(t, dynamotest.NewClient(endpoint)) // deleted past the proxy, outage or not
 	db := startOutageProxy(t, strings.TrimPrefix(endpoint, "http://"))
 	var calls callRecorder
-	client := dynamotest.NewClient(db.endpoint(), dynamo.ClientOptions(0), calls.options) // the production retry settings
+	client := dynamotest.NewClient(db.endpoint(), calls.options) // the production retry settings
 	st := dynamo.New(client, table, dynamotest.Tokens())
 	e := newEnv(t, func(testing.TB) store.Store { return st })
 
