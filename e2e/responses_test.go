@@ -67,10 +67,11 @@ type agendaItemOut struct {
 
 // completionOut is a Completion.
 type completionOut struct {
-	TaskID    string
-	OwnerID   string
-	Date      string
-	Completed bool
+	TaskID      string
+	OwnerID     string
+	Date        string
+	Completed   bool
+	CompletedAt *string
 }
 
 // taskTitles lists the titles of tasks, in order.
