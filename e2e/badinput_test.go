@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -389,22 +390,23 @@ func TestBadPagination(t *testing.T) {
 	forEachStore(t, func(t *testing.T, open opener) {
 		e := newEnv(t, open)
 		// A second schedule for a-member-1, so its list has two pages.
-		created := e.as("a-admin", `mutation { createSchedule(input: {ownerId: "a-member-1", title: "Evenings", timezone: "Europe/Amsterdam", days: [MON]}) { id } }`, nil)
-		if created.Status != 200 || len(created.Errors) > 0 {
-			t.Fatalf("createSchedule: %s", created.Raw)
+		created := dataAs[struct{ CreateSchedule scheduleOut }](t, e, "a-admin", `mutation { createSchedule(input: {ownerId: "a-member-1", title: "Evenings", timezone: "Europe/Amsterdam", days: [MON]}) { id } }`, nil).CreateSchedule
+		if created.ID == "" {
+			t.Fatalf("createSchedule answered no id")
 		}
 
-		_, membersTok := connection(t, e.as("a-admin", membersQ, map[string]any{"org": "a", "l": 1}), "listMembers")
-		_, schedTok := connection(t, e.as("a-member-1", schedulesQ, map[string]any{"o": "a-member-1", "l": 1}), "listSchedules")
-		if membersTok == "" || schedTok == "" {
-			t.Fatalf("want first pages with nextTokens, got %q and %q", membersTok, schedTok)
+		firstMembers, membersTok := connection(t, e.as("a-admin", membersQ, map[string]any{"org": "a", "l": 1}), "listMembers")
+		firstScheds, schedTok := connection(t, e.as("a-member-1", schedulesQ, map[string]any{"o": "a-member-1", "l": 1}), "listSchedules")
+		if membersTok == "" || schedTok == "" || len(firstMembers) != 1 || len(firstScheds) != 1 {
+			t.Fatalf("want first pages of one item with nextTokens, got %q %q and %q %q", firstMembers, membersTok, firstScheds, schedTok)
 		}
-		// Controls: the tokens work where they belong.
-		if items, _ := connection(t, e.as("a-admin", membersQ, map[string]any{"org": "a", "l": 1, "n": membersTok}), "listMembers"); len(items) != 1 {
-			t.Fatalf("second members page has %d items", len(items))
+		// Controls: the tokens work where they belong, and lead on.
+		if ids, _ := connection(t, e.as("a-admin", membersQ, map[string]any{"org": "a", "l": 1, "n": membersTok}), "listMembers"); len(ids) != 1 || ids[0] == firstMembers[0] {
+			t.Fatalf("second members page = %q after %q", ids, firstMembers)
 		}
-		if items, _ := connection(t, e.as("a-member-1", schedulesQ, map[string]any{"o": "a-member-1", "l": 1, "n": schedTok}), "listSchedules"); len(items) != 1 {
-			t.Fatalf("second schedules page has %d items", len(items))
+		ids, _ := connection(t, e.as("a-member-1", schedulesQ, map[string]any{"o": "a-member-1", "l": 1, "n": schedTok}), "listSchedules")
+		if both := append(firstScheds, ids...); len(ids) != 1 || !slices.Contains(both, created.ID) || !slices.Contains(both, "a-member-1-sched") {
+			t.Fatalf("schedule pages = %q, %q; want a-member-1-sched and %s", firstScheds, ids, created.ID)
 		}
 
 		cases := []struct {
