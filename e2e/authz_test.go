@@ -74,13 +74,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 						t.Fatalf("%s: status %d: %s", role, r.Status, r.Raw)
 					}
 					if tc.allow[role] {
-						if len(r.Errors) > 0 || r.Data[tc.field] == nil {
+						if len(r.Errors) > 0 || !r.hasData(tc.field) {
 							t.Errorf("%s should be allowed: %s", role, r.Raw)
 						}
 						e = newEnv(t, open) // the next role starts from the seed again
 						continue
 					}
-					if r.Data[tc.field] != nil {
+					if r.hasData(tc.field) {
 						t.Errorf("%s should be denied, got data: %s", role, r.Raw)
 					}
 					if !slices.Contains(r.errorTypes(), "Unauthorized") {
@@ -100,22 +100,21 @@ func TestRestrictedFields(t *testing.T) {
 		e := newEnv(t, open)
 		query := `{ me { id email phone organisation { name members { items { id } } } } }`
 		for _, role := range []string{"a-admin", "a-caregiver"} {
-			r := e.as(role, query, nil)
-			me, _ := r.Data["me"].(map[string]any)
-			if len(r.Errors) > 0 || me == nil || me["email"] == nil || me["phone"] == nil {
-				t.Errorf("%s should see email, phone and members: %s", role, r.Raw)
+			me := dataAs[struct{ Me *userOut }](t, e, role, query, nil).Me
+			if me == nil || me.Email == nil || *me.Email != role+"@example.com" || me.Phone == nil ||
+				me.Organisation == nil || me.Organisation.Members == nil || len(me.Organisation.Members.Items) != 4 {
+				t.Errorf("%s should see email, phone and the 4 members: %+v", role, me)
 			}
 		}
 		r := e.as("a-member-1", query, nil)
-		me, _ := r.Data["me"].(map[string]any)
-		if me == nil || me["id"] != "a-member-1" {
+		me := decodeData[struct{ Me *userOut }](t, r).Me
+		if me == nil || me.ID != "a-member-1" {
 			t.Fatalf("member's own record should survive: %s", r.Raw)
 		}
-		if me["email"] != nil || me["phone"] != nil {
+		if me.Email != nil || me.Phone != nil {
 			t.Errorf("member must not see email/phone: %s", r.Raw)
 		}
-		org, _ := me["organisation"].(map[string]any)
-		if org == nil || org["name"] != "Org a" || org["members"] != nil {
+		if org := me.Organisation; org == nil || org.Name != "Org a" || org.Members != nil {
 			t.Errorf("member sees the organisation's name but not its members: %s", r.Raw)
 		}
 		wantMsgs := map[string]bool{
@@ -158,8 +157,8 @@ func TestRestrictedFieldsHoweverSelected(t *testing.T) {
 				if strings.Contains(string(r.Raw), "@") {
 					t.Errorf("an email address leaked: %s", r.Raw)
 				}
-				me, _ := r.Data["me"].(map[string]any)
-				if me == nil || me["id"] != "a-member-1" {
+				me := decodeData[struct{ Me *userOut }](t, r).Me
+				if me == nil || me.ID != "a-member-1" {
 					t.Fatalf("member's own record should survive: %s", r.Raw)
 				}
 				denied := false

@@ -7,11 +7,13 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/dayline/dayline/api"
+	"github.com/dayline/dayline/domain"
 	"github.com/dayline/dayline/server"
 )
 
@@ -40,8 +42,8 @@ func assertCleanError(t *testing.T, r gqlResponse, body string, wantStatus int, 
 		if e.ErrorType == "" {
 			t.Errorf("error %q has no errorType: %s", e.Message, r.Raw)
 		}
-		if code, _ := e.Extensions["code"].(string); code != e.ErrorType {
-			t.Errorf("error %q: extensions.code %q differs from errorType %q", e.Message, code, e.ErrorType)
+		if e.Extensions.Code != e.ErrorType {
+			t.Errorf("error %q: extensions.code %q differs from errorType %q", e.Message, e.Extensions.Code, e.ErrorType)
 		}
 		if e.ErrorType == wantType {
 			found = true
@@ -80,14 +82,9 @@ func sendKeepingHeaders(t *testing.T, req *http.Request) (gqlResponse, http.Head
 		t.Fatalf("read body: %v", err)
 	}
 	out := gqlResponse{Status: res.StatusCode, Raw: string(b)}
-	var decoded struct {
-		Data   map[string]any `json:"data"`
-		Errors []api.Error    `json:"errors"`
-	}
-	if err := json.Unmarshal(b, &decoded); err != nil {
+	if err := out.decode(b); err != nil {
 		t.Fatalf("response is not JSON (status %d): %s", res.StatusCode, b)
 	}
-	out.Data, out.Errors = decoded.Data, decoded.Errors
 	return out, res.Header
 }
 
@@ -298,14 +295,12 @@ func TestBadScalarValues(t *testing.T) {
 				if tc.vars != nil {
 					vars = maps.Clone(tc.vars)
 					// Pass the right version so only the bad value can fail.
-					vars["v"] = before.Data["schedule"].(map[string]any)["version"]
+					vars["v"] = decodeData[struct{ Schedule scheduleOut }](t, before).Schedule.Version
 				}
 				r := e.as(tc.as, tc.query, vars)
 				assertCleanError(t, r, gqlBody(t, tc.query, vars), 0, "BadRequest")
-				for _, v := range r.Data {
-					if v != nil {
-						t.Errorf("bad input produced data: %s", r.Raw)
-					}
+				if fields := r.fieldsWithData(); len(fields) > 0 {
+					t.Errorf("bad input produced data for %v: %s", fields, r.Raw)
 				}
 				if after := e.as("a-admin", scheduleQuery, nil); after.Raw != before.Raw {
 					t.Errorf("schedule changed:\nbefore %s\nafter  %s", before.Raw, after.Raw)
@@ -329,24 +324,23 @@ func TestBadScalarValues(t *testing.T) {
 func TestValidScalarValuesAreWritten(t *testing.T) {
 	forEachStore(t, func(t *testing.T, open opener) {
 		e := newEnv(t, open)
-		sched := e.as("a-admin", `{ schedule(id: "a-member-1-sched") { version } }`, nil)
-		v := sched.Data["schedule"].(map[string]any)["version"]
-		r := e.as("a-admin", `mutation($v: Int!, $t: AWSTime!) { addTask(input: {scheduleId: "a-member-1-sched", expectedVersion: $v, task: {title: "Lunch", startTime: $t, durationMinutes: 30}}) { version } }`,
-			map[string]any{"v": v, "t": "12:30"})
-		if r.Status != 200 || len(r.Errors) > 0 {
-			t.Fatalf("addTask with a valid AWSTime: %s", r.Raw)
+		v := dataAs[struct{ Schedule scheduleOut }](t, e, "a-admin", `{ schedule(id: "a-member-1-sched") { version } }`, nil).Schedule.Version
+		added := dataAs[struct{ AddTask scheduleOut }](t, e, "a-admin", `mutation($v: Int!, $t: AWSTime!) { addTask(input: {scheduleId: "a-member-1-sched", expectedVersion: $v, task: {title: "Lunch", startTime: $t, durationMinutes: 30}}) { version tasks { title startTime } } }`,
+			map[string]any{"v": v, "t": "12:30"}).AddTask
+		if n := len(added.Tasks); added.Version != v+1 || n != 3 || added.Tasks[n-1].Title != "Lunch" || added.Tasks[n-1].StartTime != "12:30" {
+			t.Fatalf("addTask with a valid AWSTime = %+v, want version %d and Lunch at 12:30 last of 3 tasks", added, v+1)
 		}
-		r = e.as("a-admin", `mutation($e: AWSEmail!) { addUser(input: {organisationId: "a", name: "Newcomer", email: $e, role: MEMBER}) { id } }`,
-			map[string]any{"e": "newcomer@example.com"})
-		if r.Status != 200 || len(r.Errors) > 0 {
-			t.Fatalf("addUser with a valid AWSEmail: %s", r.Raw)
+		user := dataAs[struct{ AddUser userOut }](t, e, "a-admin", `mutation($e: AWSEmail!) { addUser(input: {organisationId: "a", name: "Newcomer", email: $e, role: MEMBER}) { id name email role version } }`,
+			map[string]any{"e": "newcomer@example.com"}).AddUser
+		if user.ID == "" || user.Name != "Newcomer" || user.Email == nil || *user.Email != "newcomer@example.com" || user.Role != domain.RoleMember || user.Version != 1 {
+			t.Fatalf("addUser with a valid AWSEmail = %+v", user)
 		}
 		if n := countMembers(t, e); n != 5 {
 			t.Errorf("members after addUser: %d, want 5", n)
 		}
-		r = e.as("a-member-1", `query($d: AWSDate!) { agenda(userId: "a-member-1", date: $d) { startsAt } }`, map[string]any{"d": testDay})
-		if r.Status != 200 || len(r.Errors) > 0 || !strings.Contains(r.Raw, "12:30:00") {
-			t.Errorf("agenda with a valid AWSDate should list the new task: %s", r.Raw)
+		agenda := dataAs[struct{ Agenda []agendaItemOut }](t, e, "a-member-1", `query($d: AWSDate!) { agenda(userId: "a-member-1", date: $d) { startsAt task { title } } }`, map[string]any{"d": testDay}).Agenda
+		if len(agenda) != 3 || agenda[2].Task.Title != "Lunch" || agenda[2].StartsAt != testDay+"T12:30:00+02:00" {
+			t.Errorf("agenda with a valid AWSDate should list the new task last, at 12:30: %+v", agenda)
 		}
 	})
 }
@@ -354,24 +348,36 @@ func TestValidScalarValuesAreWritten(t *testing.T) {
 func countMembers(t *testing.T, e *env) int {
 	t.Helper()
 	r := e.as("a-admin", `{ listMembers(organisationId: "a", limit: 100) { items { id } nextToken } }`, nil)
-	conn, _ := r.Data["listMembers"].(map[string]any)
-	items, ok := conn["items"].([]any)
-	if r.Status != 200 || len(r.Errors) > 0 || !ok {
+	page := decodeData[struct{ ListMembers *userPage }](t, r).ListMembers
+	if r.Status != 200 || len(r.Errors) > 0 || page == nil {
 		t.Fatalf("listMembers: %d %s", r.Status, r.Raw)
 	}
-	return len(items)
+	return len(page.Items)
 }
 
-// connection returns data[field] as a list connection, failing t on errors.
-func connection(t *testing.T, r gqlResponse, field string) (items []any, nextToken string) {
+// connection returns data[field] as a list connection (items' ids and the
+// nextToken, "" when null), failing t on errors.
+func connection(t *testing.T, r gqlResponse, field string) (ids []string, nextToken string) {
 	t.Helper()
-	conn, _ := r.Data[field].(map[string]any)
+	var conn *struct {
+		Items     []struct{ ID string }
+		NextToken *string
+	}
+	if raw, ok := r.Data[field]; ok {
+		if err := json.Unmarshal(raw, &conn); err != nil {
+			t.Fatalf("%s: %v: %s", field, err, r.Raw)
+		}
+	}
 	if r.Status != 200 || len(r.Errors) > 0 || conn == nil {
 		t.Fatalf("%s: %d %s", field, r.Status, r.Raw)
 	}
-	items, _ = conn["items"].([]any)
-	nextToken, _ = conn["nextToken"].(string)
-	return items, nextToken
+	for _, it := range conn.Items {
+		ids = append(ids, it.ID)
+	}
+	if conn.NextToken != nil {
+		nextToken = *conn.NextToken
+	}
+	return ids, nextToken
 }
 
 // TestBadPagination: forged, altered and foreign nextTokens and
@@ -384,22 +390,23 @@ func TestBadPagination(t *testing.T) {
 	forEachStore(t, func(t *testing.T, open opener) {
 		e := newEnv(t, open)
 		// A second schedule for a-member-1, so its list has two pages.
-		created := e.as("a-admin", `mutation { createSchedule(input: {ownerId: "a-member-1", title: "Evenings", timezone: "Europe/Amsterdam", days: [MON]}) { id } }`, nil)
-		if created.Status != 200 || len(created.Errors) > 0 {
-			t.Fatalf("createSchedule: %s", created.Raw)
+		created := dataAs[struct{ CreateSchedule scheduleOut }](t, e, "a-admin", `mutation { createSchedule(input: {ownerId: "a-member-1", title: "Evenings", timezone: "Europe/Amsterdam", days: [MON]}) { id } }`, nil).CreateSchedule
+		if created.ID == "" {
+			t.Fatalf("createSchedule answered no id")
 		}
 
-		_, membersTok := connection(t, e.as("a-admin", membersQ, map[string]any{"org": "a", "l": 1}), "listMembers")
-		_, schedTok := connection(t, e.as("a-member-1", schedulesQ, map[string]any{"o": "a-member-1", "l": 1}), "listSchedules")
-		if membersTok == "" || schedTok == "" {
-			t.Fatalf("want first pages with nextTokens, got %q and %q", membersTok, schedTok)
+		firstMembers, membersTok := connection(t, e.as("a-admin", membersQ, map[string]any{"org": "a", "l": 1}), "listMembers")
+		firstScheds, schedTok := connection(t, e.as("a-member-1", schedulesQ, map[string]any{"o": "a-member-1", "l": 1}), "listSchedules")
+		if membersTok == "" || schedTok == "" || len(firstMembers) != 1 || len(firstScheds) != 1 {
+			t.Fatalf("want first pages of one item with nextTokens, got %q %q and %q %q", firstMembers, membersTok, firstScheds, schedTok)
 		}
-		// Controls: the tokens work where they belong.
-		if items, _ := connection(t, e.as("a-admin", membersQ, map[string]any{"org": "a", "l": 1, "n": membersTok}), "listMembers"); len(items) != 1 {
-			t.Fatalf("second members page has %d items", len(items))
+		// Controls: the tokens work where they belong, and lead on.
+		if ids, _ := connection(t, e.as("a-admin", membersQ, map[string]any{"org": "a", "l": 1, "n": membersTok}), "listMembers"); len(ids) != 1 || ids[0] == firstMembers[0] {
+			t.Fatalf("second members page = %q after %q", ids, firstMembers)
 		}
-		if items, _ := connection(t, e.as("a-member-1", schedulesQ, map[string]any{"o": "a-member-1", "l": 1, "n": schedTok}), "listSchedules"); len(items) != 1 {
-			t.Fatalf("second schedules page has %d items", len(items))
+		ids, _ := connection(t, e.as("a-member-1", schedulesQ, map[string]any{"o": "a-member-1", "l": 1, "n": schedTok}), "listSchedules")
+		if both := append(firstScheds, ids...); len(ids) != 1 || !slices.Contains(both, created.ID) || !slices.Contains(both, "a-member-1-sched") {
+			t.Fatalf("schedule pages = %q, %q; want a-member-1-sched and %s", firstScheds, ids, created.ID)
 		}
 
 		cases := []struct {
@@ -609,7 +616,7 @@ func TestSubscriptionOverPOST(t *testing.T) {
 		defer res.Body.Close()
 		raw, _ := io.ReadAll(res.Body)
 		var doc struct {
-			Errors []api.Error `json:"errors"`
+			Errors []gqlError `json:"errors"`
 		}
 		if err := json.Unmarshal(raw, &doc); err != nil {
 			t.Fatalf("status %d, body not JSON: %s", res.StatusCode, raw)

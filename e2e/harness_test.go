@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/dayline/dayline/store/bolt"
 	"github.com/dayline/dayline/store/dynamo/dynamotest"
 	"github.com/oklog/ulid/v2"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 const (
@@ -163,12 +165,75 @@ func (e *env) mint(sub string, groups ...string) string {
 	return tok
 }
 
-// gqlResponse is an AppSync-shaped GraphQL response.
+// gqlResponse is an AppSync-shaped GraphQL response. Data holds the JSON
+// of each top-level field (nil when data is null or absent): decodeData
+// and dataAs decode it into typed structs, hasData tells a value from null.
 type gqlResponse struct {
 	Status int
-	Data   map[string]any
-	Errors []api.Error
+	Data   map[string]json.RawMessage
+	Errors []gqlError
 	Raw    string
+}
+
+// hasData reports whether data holds field with a value other than null.
+func (r gqlResponse) hasData(field string) bool {
+	v, ok := r.Data[field]
+	return ok && string(v) != "null"
+}
+
+// fieldsWithData lists, sorted, the top-level fields whose value is not null.
+func (r gqlResponse) fieldsWithData() []string {
+	var out []string
+	for field := range r.Data {
+		if r.hasData(field) {
+			out = append(out, field)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// responseBody is a GraphQL response body whose data decodes into D.
+type responseBody[D any] struct {
+	Data   *D         `json:"data"`
+	Errors []gqlError `json:"errors"`
+}
+
+// decodeData returns the data of r decoded into a D (the zero D when data
+// is null or absent). It fails t when the body does not decode into D.
+func decodeData[D any](t testing.TB, r gqlResponse) D {
+	t.Helper()
+	var body responseBody[D]
+	if err := json.Unmarshal([]byte(r.Raw), &body); err != nil {
+		t.Fatalf("decode data into %T: %v: %s", *new(D), err, r.Raw)
+	}
+	if body.Data == nil {
+		var zero D
+		return zero
+	}
+	return *body.Data
+}
+
+// dataAs sends query as the seeded user id and returns its data decoded
+// into a D. It fails t unless the answer is HTTP 200 without errors.
+func dataAs[D any](t testing.TB, e *env, userID, query string, vars map[string]any) D {
+	t.Helper()
+	r := e.as(userID, query, vars)
+	if r.Status != http.StatusOK || len(r.Errors) > 0 {
+		t.Fatalf("as %s: status %d: %s", userID, r.Status, r.Raw)
+	}
+	return decodeData[D](t, r)
+}
+
+// gqlError is one AppSync-shaped GraphQL error as it is on the wire.
+type gqlError struct {
+	Message    string
+	ErrorType  string   `json:"errorType"`
+	Path       ast.Path `json:"path"`
+	Locations  []struct{ Line, Column int }
+	Extensions struct {
+		Code string `json:"code"`
+	}
 }
 
 // errorTypes lists the errorType of every error.
@@ -215,15 +280,23 @@ func (e *env) send(req *http.Request) gqlResponse {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	out := gqlResponse{Status: res.StatusCode, Raw: string(b)}
-	var decoded struct {
-		Data   map[string]any `json:"data"`
-		Errors []api.Error    `json:"errors"`
-	}
-	if err := json.Unmarshal(b, &decoded); err != nil {
+	if err := out.decode(b); err != nil {
 		e.t.Fatalf("response is not JSON (status %d): %s", res.StatusCode, b)
 	}
-	out.Data, out.Errors = decoded.Data, decoded.Errors
 	return out
+}
+
+// decode fills r's Data and Errors from the response body b.
+func (r *gqlResponse) decode(b []byte) error {
+	var body responseBody[map[string]json.RawMessage]
+	if err := json.Unmarshal(b, &body); err != nil {
+		return err
+	}
+	r.Errors = body.Errors
+	if body.Data != nil {
+		r.Data = *body.Data
+	}
+	return nil
 }
 
 // healthy fails the test unless the server still answers.

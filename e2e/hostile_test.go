@@ -245,13 +245,18 @@ func TestIntrospectionGroups(t *testing.T) {
 		member.Errors[0].Message != "Not Authorized to access __schema on type Query" {
 		t.Fatalf("member: %d %s", member.Status, member.Raw)
 	}
-	if member.Data["__schema"] != nil || member.Data["__typename"] != "Query" || member.Data["me"] == nil {
+	type introspected struct {
+		Typename string `json:"__typename"`
+		Me       *userOut
+		Schema   *struct{ QueryType struct{ Name string } } `json:"__schema"`
+	}
+	if got := decodeData[introspected](t, member); got.Schema != nil || got.Typename != "Query" || got.Me == nil || got.Me.ID != "a-member-1" {
 		t.Errorf("member's other fields should answer: %s", member.Raw)
 	}
 	for _, staff := range []string{"a-caregiver", "a-admin"} {
-		r := e.as(staff, q, nil)
-		if r.Status != http.StatusOK || len(r.Errors) > 0 || r.Data["__schema"] == nil {
-			t.Errorf("%s: %d %s", staff, r.Status, r.Raw)
+		got := dataAs[introspected](t, e, staff, q, nil)
+		if got.Schema == nil || got.Schema.QueryType.Name != "Query" || got.Typename != "Query" || got.Me == nil || got.Me.ID != staff {
+			t.Errorf("%s: %+v", staff, got)
 		}
 	}
 }

@@ -83,7 +83,7 @@ type mediaResponse struct {
 	vary        []string
 	body        struct {
 		Data   *json.RawMessage `json:"data"`
-		Errors []api.Error      `json:"errors"`
+		Errors []gqlError       `json:"errors"`
 	}
 	raw string
 }

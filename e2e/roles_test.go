@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dayline/dayline/api"
 	"github.com/dayline/dayline/domain"
 )
 
@@ -239,12 +238,12 @@ func denialOf(t *testing.T, r gqlResponse) denial {
 	t.Helper()
 	var got struct {
 		Data   json.RawMessage `json:"data"`
-		Errors []api.Error     `json:"errors"`
+		Errors []gqlError      `json:"errors"`
 	}
 	decodeRaw(t, r, &got)
 	d := denial{Data: got.Data}
 	for _, er := range got.Errors {
-		d.Errors = append(d.Errors, fmt.Sprintf("%s/%v at %s", er.ErrorType, er.Extensions["code"], er.Path.String()))
+		d.Errors = append(d.Errors, fmt.Sprintf("%s/%v at %s", er.ErrorType, er.Extensions.Code, er.Path.String()))
 	}
 	return d
 }

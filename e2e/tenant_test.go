@@ -64,7 +64,7 @@ func TestCrossTenant(t *testing.T) {
 			for _, op := range foreign {
 				t.Run(role+"/"+op.name, func(t *testing.T) {
 					r := e.as(role, op.query, nil)
-					if r.Data[op.field] != nil {
+					if r.hasData(op.field) {
 						t.Errorf("got data for b: %s", r.Raw)
 					}
 					if len(r.Errors) == 0 {

@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 )
@@ -23,23 +24,25 @@ func TestConcurrentUpdatesOneWins(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		var winners []string
+		var winners []scheduleOut
 		for _, r := range results {
 			switch {
-			case len(r.Errors) == 0 && r.Data["updateSchedule"] != nil:
-				winners = append(winners, r.Data["updateSchedule"].(map[string]any)["title"].(string))
-			case len(r.Errors) == 1 && r.Errors[0].ErrorType == "Conflict":
+			case len(r.Errors) == 0 && r.hasData("updateSchedule"):
+				winners = append(winners, decodeData[struct{ UpdateSchedule scheduleOut }](t, r).UpdateSchedule)
+			case len(r.Errors) == 1 && r.Errors[0].ErrorType == "Conflict" && !r.hasData("updateSchedule"):
 			default:
 				t.Errorf("unexpected answer: %s", r.Raw)
 			}
 		}
 		if len(winners) != 1 {
-			t.Fatalf("want exactly one winner, got %v", winners)
+			t.Fatalf("want exactly one winner, got %+v", winners)
 		}
-		r := e.as("a-caregiver", `{ schedule(id: "a-member-1-sched") { title version } }`, nil)
-		got := r.Data["schedule"].(map[string]any)
-		if got["title"] != winners[0] || got["version"] != float64(2) {
-			t.Errorf("stored %v, winner %q", got, winners[0])
+		if winners[0].Version != 2 {
+			t.Errorf("the winner answered version %d, want 2", winners[0].Version)
+		}
+		got := dataAs[struct{ Schedule scheduleOut }](t, e, "a-caregiver", `{ schedule(id: "a-member-1-sched") { title version } }`, nil).Schedule
+		if got.Title != winners[0].Title || got.Version != 2 {
+			t.Errorf("stored %+v, winner %+v", got, winners[0])
 		}
 	})
 }
@@ -50,18 +53,18 @@ func TestStaleVersionLosesNothing(t *testing.T) {
 	forEachStore(t, func(t *testing.T, open opener) {
 		e := newEnv(t, open)
 		add := `mutation($v: Int!, $title: String!) { addTask(input: {scheduleId: "a-member-1-sched", expectedVersion: $v, task: {title: $title, startTime: "12:00", durationMinutes: 30}}) { version tasks { title } } }`
-		r := e.as("a-admin", add, map[string]any{"v": 1, "title": "Lunch"})
-		if len(r.Errors) > 0 {
-			t.Fatalf("first add: %s", r.Raw)
+		wantTitles := []string{"Breakfast", "Get up", "Lunch"}
+		first := dataAs[struct{ AddTask scheduleOut }](t, e, "a-admin", add, map[string]any{"v": 1, "title": "Lunch"}).AddTask
+		if got := taskTitles(first.Tasks); first.Version != 2 || !slices.Equal(got, wantTitles) {
+			t.Fatalf("first add: version %d, tasks %q; want version 2, tasks %q", first.Version, got, wantTitles)
 		}
-		r = e.as("a-admin", add, map[string]any{"v": 1, "title": "Second lunch"})
-		if len(r.Errors) != 1 || r.Errors[0].ErrorType != "Conflict" || r.Data["addTask"] != nil {
+		r := e.as("a-admin", add, map[string]any{"v": 1, "title": "Second lunch"})
+		if len(r.Errors) != 1 || r.Errors[0].ErrorType != "Conflict" || r.hasData("addTask") {
 			t.Fatalf("stale add: want Conflict, got %s", r.Raw)
 		}
-		r = e.as("a-admin", `{ schedule(id: "a-member-1-sched") { version tasks { title } } }`, nil)
-		s := r.Data["schedule"].(map[string]any)
-		if s["version"] != float64(2) || len(s["tasks"].([]any)) != 3 {
-			t.Errorf("want version 2 with 3 tasks (Lunch kept, Second lunch refused): %s", r.Raw)
+		s := dataAs[struct{ Schedule scheduleOut }](t, e, "a-admin", `{ schedule(id: "a-member-1-sched") { version tasks { title } } }`, nil).Schedule
+		if got := taskTitles(s.Tasks); s.Version != 2 || !slices.Equal(got, wantTitles) {
+			t.Errorf("stored version %d, tasks %q; want version 2, tasks %q (Lunch kept, Second lunch refused)", s.Version, got, wantTitles)
 		}
 	})
 }

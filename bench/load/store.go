@@ -6,10 +6,6 @@ import (
 	"path/filepath"
 	"sync/atomic"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
 	"github.com/dayline/dayline/api"
 	"github.com/dayline/dayline/store"
 	"github.com/dayline/dayline/store/bolt"
@@ -28,10 +24,11 @@ func openStore(kind, endpoint, dir string) (store.Store, *usageTotals, error) {
 		if endpoint == "" {
 			return nil, nil, fmt.Errorf("-store dynamodb needs -dynamodb-endpoint")
 		}
-		client := dynamodb.New(dynamodb.Options{
-			Region: "us-east-1", BaseEndpoint: aws.String(endpoint), DisableValidateResponseChecksum: true,
-			Credentials: credentials.NewStaticCredentialsProvider("local", "local", ""),
-		}, dynamo.ClientOptions(0))
+		client, err := dynamo.NewClient(context.Background(), dynamo.ClientConfig{
+			Endpoint: endpoint, Region: "us-east-1", Credentials: dynamo.LocalCredentials()})
+		if err != nil {
+			return nil, nil, fmt.Errorf("dynamodb client: %w", err)
+		}
 		table := "dayline-load-" + filepath.Base(dir)
 		if err := dynamo.CreateTable(context.Background(), client, table); err != nil {
 			return nil, nil, fmt.Errorf("create table: %w", err)

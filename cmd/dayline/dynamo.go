@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/dayline/dayline/api"
@@ -18,31 +16,18 @@ import (
 // endpoint override (DynamoDB Local) and no AWS credentials in the
 // environment it uses dummy credentials, which DynamoDB Local accepts.
 func newDynamoClient(ctx context.Context, cfg config, env func(string) (string, bool)) (*dynamodb.Client, error) {
-	var opts []func(*awsconfig.LoadOptions) error
-	if cfg.Region != "" {
-		opts = append(opts, awsconfig.WithRegion(cfg.Region))
-	}
+	ccfg := dynamo.ClientConfig{Endpoint: cfg.DynamoEndpoint, Region: cfg.Region}
 	if _, ok := env("AWS_ACCESS_KEY_ID"); cfg.DynamoEndpoint != "" && !ok {
-		opts = append(opts, awsconfig.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")))
+		ccfg.Credentials = dynamo.LocalCredentials()
 		if cfg.Region == "" {
-			opts = append(opts, awsconfig.WithRegion("us-east-1"))
+			ccfg.Region = "us-east-1"
 		}
 	}
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("load AWS configuration: %w", err)
-	}
-	if awsCfg.Region == "" {
+	client, err := dynamo.NewClient(ctx, ccfg)
+	if errors.Is(err, dynamo.ErrNoRegion) {
 		return nil, fmt.Errorf("no AWS region: set --region, $DAYLINE_DYNAMODB_REGION or $AWS_REGION")
 	}
-	return dynamodb.NewFromConfig(awsCfg, dynamo.ClientOptions(0), func(o *dynamodb.Options) {
-		if cfg.DynamoEndpoint != "" {
-			o.BaseEndpoint = aws.String(cfg.DynamoEndpoint)
-			// DynamoDB Local's error answers carry no valid CRC32; checking
-			// it only logs warnings.
-			o.DisableValidateResponseChecksum = true
-		}
-	}), nil
+	return client, err
 }
 
 // dynamoMeter counts the DynamoDB requests of each GraphQL operation.

@@ -17,8 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/dayline/dayline/store"
@@ -33,13 +31,9 @@ const (
 	EnvRequire = "DAYLINE_REQUIRE_DYNAMODB"
 )
 
-// Region and credentials of the test clients: DynamoDB Local accepts any,
-// and keeps one database per access key and region.
-const (
-	Region      = "us-east-1"
-	AccessKeyID = "local"
-	SecretKey   = "local"
-)
+// Region of the test clients: DynamoDB Local accepts any, and keeps one
+// database per access key (dynamo.LocalCredentials) and region.
+const Region = "us-east-1"
 
 // cleanupTimeout only turns a hung deletion of a test table into an
 // error: a healthy run never waits for it, however slow the machine.
@@ -62,16 +56,20 @@ func Endpoint(tb testing.TB) string {
 	return ""
 }
 
-// NewClient returns a client of the DynamoDB at endpoint with the test
-// region and static credentials, configured by dynamo.ClientOptions and
-// then by optFns (a test may shorten the retries, for example).
+// NewClient returns a client of the DynamoDB Local at endpoint, built by
+// dynamo.NewClient with the test Region, dynamo.LocalCredentials and the
+// default retries, then adjusted by optFns (a test may shorten the
+// retries, for example).
 func NewClient(endpoint string, optFns ...func(*dynamodb.Options)) *dynamodb.Client {
-	opts := append([]func(*dynamodb.Options){dynamo.ClientOptions(0)}, optFns...)
-	return dynamodb.New(dynamodb.Options{
-		Region:       Region,
-		BaseEndpoint: aws.String(endpoint),
-		Credentials:  credentials.NewStaticCredentialsProvider(AccessKeyID, SecretKey, ""),
-	}, opts...)
+	client, err := dynamo.NewClient(context.Background(), dynamo.ClientConfig{
+		Endpoint: endpoint, Region: Region, Credentials: dynamo.LocalCredentials(), Options: optFns,
+	})
+	if err != nil {
+		// Unreachable: with a region and credentials given, NewClient reads
+		// no configuration and returns no error.
+		panic("dynamotest: " + err.Error())
+	}
+	return client
 }
 
 // NewTable creates a table with a unique name with dynamo.CreateTable and
