@@ -14,27 +14,52 @@ import (
 	"github.com/dayline/dayline/scalars"
 )
 
+// Client-facing messages of the errors this package raises itself, each
+// defined once (the limits' messages are where each limit is checked;
+// domain errors carry their own).
+const (
+	msgInternal      = "internal error"
+	msgCancelled     = "the request timed out or was cancelled: try again"
+	msgUnauthorized  = "Unauthorized: " // followed by the client-safe reason
+	msgNotAcceptable = "responses are application/graphql-response+json or application/json: allow one of them in Accept"
+	msgWebSocket     = "subscriptions over WebSocket are not served yet"
+	msgContentType   = "send GraphQL requests as POST with Content-Type: application/json (UTF-8)"
+	msgMethod        = "method %s is not allowed: use POST (or GET for queries)"
+	msgGetMutation   = "GET accepts queries only: send mutations with POST"
+	msgQueryString   = "the query string could not be parsed"
+	msgVariables     = "variables must be a JSON object"
+	msgBodyTooLarge  = "request body is too large"
+	msgBodyUnread    = "request body could not be read"
+	msgBodyNotJSON   = "request body is not valid JSON: want {\"query\": ..., \"variables\": {...}}"
+	msgBodyTwoValues = "request body holds more than one JSON value"
+)
+
+// codeUnauthenticated is the errorType of a request refused for its token
+// (HTTP 401), as AppSync names it. Field-level refusals are
+// domain.CodeUnauthorized.
+const codeUnauthenticated = "UnauthorizedException"
+
 // presentError is the one mapping from errors to GraphQL errors:
 //   - a *domain.Error keeps its client-safe message; its code becomes
 //     extensions.code and, in the response, the top-level errorType;
 //   - an error gqlgen raised about the request itself (parse, validation,
 //     argument coercion, bad scalar values) is a BadRequest;
-//   - anything else is internal: logged with the request id, and the client
-//     sees only "internal error" and that id.
+//   - an ended request context is a ServiceUnavailable (see unavailable);
+//   - anything else, a recovered panic included, is internal: logged once
+//     with the request id (see reportInternal), and the client sees only
+//     "internal error" and that id.
 func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		code := classify(err)
 		switch code {
 		case domain.CodeInternal:
-			rid := RequestID(ctx)
-			logger.ErrorContext(ctx, "internal error", "request_id", rid, "path", gqlErr.Path.String(), "error", err)
-			gqlErr.Message = internalMessage(rid)
+			gqlErr.Message = reportInternal(ctx, logger, err, slog.String("path", gqlErr.Path.String()))
 		case domain.CodeBadRequest, domain.CodeConflict, domain.CodeNotFound, domain.CodeUnauthorized, domain.CodeUnavailable:
 			if msg := domain.ErrorMessage(err); msg != "" {
 				gqlErr.Message = msg
 			} else if code == domain.CodeUnavailable {
-				gqlErr.Message = msgCancelled
+				gqlErr.Message = unavailable().Message
 			}
 		}
 		gqlErr.Err = nil
@@ -70,23 +95,50 @@ func classify(err error) domain.Code {
 	return domain.CodeInternal
 }
 
-// msgCancelled is the message for a request whose context ended.
-const msgCancelled = "the request timed out or was cancelled: try again"
+// unavailable is the ServiceUnavailable error for a request whose context
+// ended (client gone, deadline passed): the one place this package builds
+// one.
+func unavailable() *domain.Error {
+	return &domain.Error{Code: domain.CodeUnavailable, Message: msgCancelled}
+}
 
+// reportInternal logs an internal error, the one log record it gets, with
+// the request id, attrs and, for a recovered panic, the panic's value and
+// stack. It returns the message the client sees (internalMessage).
+func reportInternal(ctx context.Context, logger *slog.Logger, err error, attrs ...slog.Attr) string {
+	rid := RequestID(ctx)
+	attrs = append([]slog.Attr{slog.String("request_id", rid)}, attrs...)
+	var p *panicError
+	if errors.As(err, &p) {
+		attrs = append(attrs, slog.String("panic", fmt.Sprint(p.value)), slog.String("stack", string(p.stack)))
+	} else {
+		attrs = append(attrs, slog.Any("error", err))
+	}
+	logger.LogAttrs(ctx, slog.LevelError, msgInternal, attrs...)
+	return internalMessage(rid)
+}
+
+// internalMessage is what a client sees of an internal error: the one
+// place "internal error (request id …)" is formatted.
 func internalMessage(requestID string) string {
 	if requestID == "" {
-		return "internal error"
+		return msgInternal
 	}
-	return fmt.Sprintf("internal error (request id %s)", requestID)
+	return fmt.Sprintf("%s (request id %s)", msgInternal, requestID)
 }
 
-// recoverPanic turns a panic in a resolver into an internal error: logged
-// with its stack and the request id, never shown to the client.
-func recoverPanic(logger *slog.Logger) graphql.RecoverFunc {
-	return func(ctx context.Context, p any) error {
-		logger.ErrorContext(ctx, "panic in resolver", "request_id", RequestID(ctx), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-		return errInternal
-	}
+// panicError is a recovered panic on its way to reportInternal, which logs
+// it (once).
+type panicError struct {
+	value any
+	stack []byte
 }
 
-var errInternal = errors.New("recovered panic")
+func (e *panicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
+
+// recoverPanic turns a panic in a resolver into an internal error; the
+// error presenter logs it (see reportInternal) and the client sees only
+// the request id.
+func recoverPanic(ctx context.Context, p any) error {
+	return &panicError{value: p, stack: debug.Stack()}
+}

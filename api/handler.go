@@ -89,7 +89,7 @@ func New(cfg Config) *Handler {
 	// parse is capped too, so no document is ever parsed uncapped.
 	srv.SetParserTokenLimit(limits.MaxTokens + 1)
 	srv.SetErrorPresenter(present)
-	srv.SetRecoverFunc(recoverPanic(cfg.Logger))
+	srv.SetRecoverFunc(recoverPanic)
 	// Introspection is switched off, or limited to groups, by the field
 	// authorizer: a denied __schema answers like any denied field.
 	srv.Use(extension.Introspection{})

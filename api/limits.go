@@ -100,7 +100,7 @@ func limitError(format string, args ...any) *gqlerror.Error {
 // cancelled is the error for a request whose context ended (client gone,
 // deadline passed) before it ran.
 func cancelled() *gqlerror.Error {
-	return requestError(domain.Errorf(domain.CodeUnavailable, "%s", msgCancelled))
+	return requestError(unavailable())
 }
 
 // requestError wraps a domain error for gqlgen's request-level error list;

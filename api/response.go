@@ -1,13 +1,18 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
+	"runtime/debug"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/dayline/dayline/domain"
 )
 
 // Error is a GraphQL error in AppSync's shape: errorType at the top level
@@ -39,16 +44,64 @@ func NewResponse(r *graphql.Response) Response {
 	return out
 }
 
+// Every error body Dayline answers over HTTP is a Response written by
+// WriteResponse: GraphQL responses (WriteHTTP: field errors, and the 400,
+// 405, 406, 413, 415 and 503 of refused requests), the 401 of a refused
+// token (WriteUnauthorized) and the 500 of a panic outside the GraphQL
+// executor (WritePanic). Each error carries its code twice: errorType
+// (AppSync clients) and extensions.code (other clients).
+
 // WriteHTTP writes r as the whole HTTP response: Content-Type m (with
 // charset=utf-8), Vary: Accept (the media type depends on it), status, and
 // the body WriteResponse writes.
 func WriteHTTP(w http.ResponseWriter, m MediaType, status int, r *graphql.Response) {
-	h := w.Header()
-	h.Set("Content-Type", m.ContentType())
-	h.Add("Vary", "Accept")
+	w.Header().Add("Vary", "Accept")
+	writeBody(w, m, status, r)
+}
+
+// WriteUnauthorized writes the 401 of a request whose token is missing or
+// refused: one UnauthorizedException error whose message is
+// "Unauthorized: " and reason, which must be client-safe (auth.ReasonOf).
+func WriteUnauthorized(w http.ResponseWriter, reason string) {
+	writeBody(w, MediaJSON, http.StatusUnauthorized, &graphql.Response{
+		Errors: gqlerror.List{newError(codeUnauthenticated, msgUnauthorized+reason)},
+	})
+}
+
+// WritePanic logs p, a panic recovered outside the GraphQL executor, once
+// with its stack and the request id of ctx, and writes a 500 whose one
+// InternalError names only that request id.
+func WritePanic(ctx context.Context, w http.ResponseWriter, logger *slog.Logger, p any) {
+	msg := reportInternal(ctx, logger, &panicError{value: p, stack: debug.Stack()})
+	writeBody(w, MediaJSON, http.StatusInternalServerError, &graphql.Response{
+		Errors: gqlerror.List{newError(string(domain.CodeInternal), msg)},
+	})
+}
+
+// writeBody writes Content-Type m (with charset=utf-8), status, and r as
+// WriteResponse writes it.
+func writeBody(w http.ResponseWriter, m MediaType, status int, r *graphql.Response) {
+	w.Header().Set("Content-Type", m.ContentType())
 	w.WriteHeader(status)
 	WriteResponse(w, r)
 }
+
+// newError is an error with the given code and client-safe message, as the
+// error presenter would present it.
+func newError(code, msg string) *gqlerror.Error {
+	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": code}}
+}
+
+// fallbackBody is written when a response cannot be encoded.
+var fallbackBody = func() []byte {
+	b, err := json.Marshal(NewResponse(&graphql.Response{
+		Errors: gqlerror.List{newError(string(domain.CodeInternal), msgInternal)},
+	}))
+	if err != nil {
+		panic(err) // plain strings always encode
+	}
+	return b
+}()
 
 // WriteResponse writes r as AppSync-shaped JSON. The data, already JSON
 // written by gqlgen, is copied as is (json.Marshal would re-validate and
@@ -59,7 +112,7 @@ func WriteResponse(w io.Writer, r *graphql.Response) {
 	out.Data = nil
 	rest, err := json.Marshal(out)
 	if err != nil {
-		_, _ = w.Write([]byte(`{"errors":[{"message":"internal error","errorType":"InternalError"}]}`))
+		_, _ = w.Write(fallbackBody)
 		return
 	}
 	if len(data) == 0 {

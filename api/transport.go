@@ -34,15 +34,6 @@ type HTTPTransport struct{}
 
 var _ graphql.Transport = HTTPTransport{}
 
-// Client-facing messages the transport defines (each once).
-const (
-	msgNotAcceptable = "responses are application/graphql-response+json or application/json: allow one of them in Accept"
-	msgWebSocket     = "subscriptions over WebSocket are not served yet"
-	msgContentType   = "send GraphQL requests as POST with Content-Type: application/json (UTF-8)"
-	msgGetMutation   = "GET accepts queries only: send mutations with POST"
-	msgNoData        = "the operation produced no data"
-)
-
 // Supports reports true for every request, so that wrong methods, content
 // types and upgrades get a clear AppSync-shaped error instead of gqlgen's
 // bare "transport not supported". Upgrade offers other than a WebSocket
@@ -110,9 +101,8 @@ func refusedStatus(errs gqlerror.List) int {
 	return http.StatusBadRequest
 }
 
-func badRequest(msg string) *gqlerror.Error {
-	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": string(domain.CodeBadRequest)}}
-}
+// badRequest is a BadRequest error for a request refused before it ran.
+func badRequest(msg string) *gqlerror.Error { return newError(string(domain.CodeBadRequest), msg) }
 
 // checkMethod accepts GET, and POST with a JSON body in UTF-8 (the default
 // when no charset is given); otherwise it returns
@@ -130,7 +120,7 @@ func checkMethod(w http.ResponseWriter, r *http.Request) (int, error) {
 		return 0, nil
 	}
 	w.Header().Set("Allow", "GET, POST")
-	return http.StatusMethodNotAllowed, fmt.Errorf("method %s is not allowed: use POST (or GET for queries)", r.Method)
+	return http.StatusMethodNotAllowed, fmt.Errorf(msgMethod, r.Method)
 }
 
 // readParams decodes the request's GraphQL parameters, or returns the HTTP
@@ -140,12 +130,12 @@ func readParams(r *http.Request) (*graphql.RawParams, int, error) {
 	if r.Method == http.MethodGet {
 		q, err := url.ParseQuery(r.URL.RawQuery)
 		if err != nil {
-			return nil, http.StatusBadRequest, errors.New("the query string could not be parsed")
+			return nil, http.StatusBadRequest, errors.New(msgQueryString)
 		}
 		params.Query, params.OperationName = q.Get("query"), q.Get("operationName")
 		if v := q.Get("variables"); v != "" {
 			if err := json.Unmarshal([]byte(v), &params.Variables); err != nil {
-				return nil, http.StatusBadRequest, errors.New("variables must be a JSON object")
+				return nil, http.StatusBadRequest, errors.New(msgVariables)
 			}
 		}
 		return params, 0, nil
@@ -154,17 +144,17 @@ func readParams(r *http.Request) (*graphql.RawParams, int, error) {
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		return nil, http.StatusRequestEntityTooLarge, errors.New("request body is too large")
+		return nil, http.StatusRequestEntityTooLarge, errors.New(msgBodyTooLarge)
 	case err != nil:
-		return nil, http.StatusBadRequest, errors.New("request body could not be read")
+		return nil, http.StatusBadRequest, errors.New(msgBodyUnread)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(params); err != nil {
-		return nil, http.StatusBadRequest, errors.New("request body is not valid JSON: want {\"query\": ..., \"variables\": {...}}")
+		return nil, http.StatusBadRequest, errors.New(msgBodyNotJSON)
 	}
 	if dec.More() {
-		return nil, http.StatusBadRequest, errors.New("request body holds more than one JSON value")
+		return nil, http.StatusBadRequest, errors.New(msgBodyTwoValues)
 	}
 	return params, 0, nil
 }

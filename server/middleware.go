@@ -4,15 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
 	"slices"
 	"time"
 
 	"github.com/dayline/dayline/api"
+	"github.com/dayline/dayline/auth"
 )
 
 // withRequestID gives every request an id (the client's X-Request-Id when
@@ -86,28 +84,41 @@ func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
-// recoverPanics turns a panic outside the GraphQL executor into a 500 with
-// a JSON body naming only the request id; the stack goes to the log.
+// recoverPanics turns a panic outside the GraphQL executor into a 500
+// naming only the request id; api.WritePanic logs it, with its stack.
 func recoverPanics(logger *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			p := recover()
-			if p == nil || p == http.ErrAbortHandler {
-				if p != nil {
-					panic(p)
-				}
+			if p == nil {
 				return
 			}
-			id := api.RequestID(r.Context())
-			logger.ErrorContext(r.Context(), "panic", "request_id", id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusInternalServerError)
-			body, _ := json.Marshal(map[string]any{"errors": []map[string]string{{
-				"message": fmt.Sprintf("internal error (request id %s)", id), "errorType": "InternalError",
-			}}})
-			_, _ = w.Write(body)
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			api.WritePanic(r.Context(), w, logger, p)
 		}()
 		next.ServeHTTP(w, r)
+	})
+}
+
+// authenticate verifies every request's token with v (see
+// auth.TokenFromHeader for where it is read) and puts the caller's
+// Identity in the request context; a missing or refused token gets
+// api.WriteUnauthorized's 401 and next does not run.
+func authenticate(v *auth.Verifier, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		raw := auth.TokenFromHeader(r.Header.Get("Authorization"))
+		if raw == "" {
+			api.WriteUnauthorized(w, auth.ReasonMissingToken)
+			return
+		}
+		id, err := v.Verify(r.Context(), raw)
+		if err != nil {
+			api.WriteUnauthorized(w, auth.ReasonOf(err))
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(auth.WithIdentity(r.Context(), id)))
 	})
 }
 

@@ -58,7 +58,7 @@ func New(cfg Config) http.Handler {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withTimeout(cfg.RequestTimeout, auth.Middleware(cfg.Verifier)(cfg.GraphQL)))
+	mux.Handle("/graphql", withTimeout(cfg.RequestTimeout, authenticate(cfg.Verifier, cfg.GraphQL)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}`))

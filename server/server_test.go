@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -225,11 +226,12 @@ func TestGraphQLRequiresToken(t *testing.T) {
 		name   string
 		authz  string
 		status int
+		reason string // of a 401
 	}{
-		{"no token", "", http.StatusUnauthorized},
-		{"bad token", "Bearer a.b.c", http.StatusUnauthorized},
-		{"Bearer token", "Bearer " + s.Token, http.StatusOK},
-		{"raw token", s.Token, http.StatusOK},
+		{"no token", "", http.StatusUnauthorized, auth.ReasonMissingToken},
+		{"bad token", "Bearer a.b.c", http.StatusUnauthorized, auth.ReasonMalformed},
+		{"Bearer token", "Bearer " + s.Token, http.StatusOK, ""},
+		{"raw token", s.Token, http.StatusOK, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -242,11 +244,16 @@ func TestGraphQLRequiresToken(t *testing.T) {
 				t.Fatalf("status %d, want %d: %s", r.status, tc.status, r.body)
 			}
 			if tc.status == http.StatusUnauthorized {
-				var doc struct {
-					Errors []struct{ ErrorType, Message string } `json:"errors"`
+				var doc api.Response
+				if err := json.Unmarshal(r.body, &doc); err != nil || len(doc.Errors) != 1 {
+					t.Fatalf("401 body %s", r.body)
 				}
-				if err := json.Unmarshal(r.body, &doc); err != nil || len(doc.Errors) != 1 || doc.Errors[0].ErrorType != "UnauthorizedException" {
-					t.Errorf("401 body %s", r.body)
+				want := api.Error{Message: "Unauthorized: " + tc.reason, ErrorType: "UnauthorizedException", Extensions: map[string]any{"code": "UnauthorizedException"}}
+				if !reflect.DeepEqual(doc.Errors[0], want) {
+					t.Errorf("401 error %+v, want %+v", doc.Errors[0], want)
+				}
+				if ct, want := r.header.Get("Content-Type"), api.MediaJSON.ContentType(); ct != want {
+					t.Errorf("401 Content-Type %q, want %q", ct, want)
 				}
 				return
 			}
@@ -409,9 +416,11 @@ func TestRequestID(t *testing.T) {
 }
 
 // TestPanicRecovery: a handler panic becomes a 500 whose JSON body names
-// the request id and nothing of the panic or its stack.
+// the request id and nothing of the panic or its stack; the panic is
+// logged once, with its stack, under that request id.
 func TestPanicRecovery(t *testing.T) {
-	s := newStack(t, Config{GraphQL: http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+	logs := &recordingHandler{}
+	s := newStack(t, Config{Logger: slog.New(logs), GraphQL: http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
 		panic("secret detail: db password hunter2")
 	})})
 	cases := []struct {
@@ -433,8 +442,8 @@ func TestPanicRecovery(t *testing.T) {
 			if r.status != http.StatusInternalServerError {
 				t.Fatalf("status %d, want 500", r.status)
 			}
-			if ct := r.header.Get("Content-Type"); ct != "application/json" {
-				t.Errorf("Content-Type %q", ct)
+			if ct, want := r.header.Get("Content-Type"), api.MediaJSON.ContentType(); ct != want {
+				t.Errorf("Content-Type %q, want %q", ct, want)
 			}
 			id := r.header.Get("X-Request-Id")
 			for _, leak := range []string{"secret", "hunter2", "goroutine", ".go:", "panic("} {
@@ -442,24 +451,23 @@ func TestPanicRecovery(t *testing.T) {
 					t.Errorf("500 body leaks %q: %s", leak, r.body)
 				}
 			}
-			var doc struct {
-				Errors []struct {
-					Message   string `json:"message"`
-					ErrorType string `json:"errorType"`
-				} `json:"errors"`
-			}
+			var doc api.Response
 			if err := json.Unmarshal(r.body, &doc); err != nil {
 				t.Fatalf("500 body is not JSON (request id %q): %v: %s", id, err, r.body)
 			}
-			if len(doc.Errors) != 1 {
-				t.Fatalf("want one error: %s", r.body)
+			if id == "" || (tc.sent != "" && saneRequestID(tc.sent) && id != tc.sent) {
+				t.Fatalf("X-Request-Id %q (sent %q)", id, tc.sent)
 			}
-			msg := doc.Errors[0].Message
-			if !strings.Contains(msg, "internal error") || !strings.Contains(msg, id) || id == "" {
-				t.Errorf("message %q should say internal error and name request id %q", msg, id)
+			want := api.Error{Message: "internal error (request id " + id + ")", ErrorType: "InternalError", Extensions: map[string]any{"code": "InternalError"}}
+			if len(doc.Errors) != 1 || !reflect.DeepEqual(doc.Errors[0], want) {
+				t.Fatalf("errors %+v, want [%+v]", doc.Errors, want)
 			}
-			if doc.Errors[0].ErrorType == "" {
-				t.Errorf("no errorType: %s", r.body)
+			errs := logs.errors(id)
+			if len(errs) != 1 {
+				t.Fatalf("%d error records for request %s, want 1 (the panic, logged once): %+v", len(errs), id, errs)
+			}
+			if !strings.Contains(errs[0]["panic"], "hunter2") || !strings.Contains(errs[0]["stack"], "goroutine") {
+				t.Errorf("the record should hold the panic and its stack: %+v", errs[0])
 			}
 		})
 	}

@@ -1,15 +1,18 @@
 // Command dayline runs Dayline: the GraphQL server (serve) and admin verbs
-// (token). It is the only place that reads configuration (flags and
-// environment, see config.go) and wires the layers together.
+// (token, table create). It is the only place that reads configuration
+// (flags and environment, from the settings table in settings.go) and
+// wires the layers together.
 package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
+	"strings"
 	"syscall"
 
 	// Schedules name IANA timezones: embed the zone database so Dayline
@@ -17,58 +20,93 @@ import (
 	_ "time/tzdata"
 )
 
-const usage = `dayline: a GraphQL backend for daily-routine apps
-
-Usage:
-  dayline serve [flags]            run the server (--demo seeds demo data)
-  dayline token --user <id|email>  mint a dev token (dev mode only)
-  dayline table create [flags]     create the DynamoDB table and index (idempotent)
-  dayline help                     this text
-
-Run "dayline <verb> -h" for the flags of a verb; every flag can also be
-set through the environment variable named in its help.
-`
-
-// defaultGCPercent is the garbage collector's target when $GOGC is unset.
-// Dayline's live heap is small (about 10 MB under load with the demo data)
-// and short-lived garbage dominates, so the heap may grow to about nine
-// times the live heap between collections: measured with bench/load, the
-// agenda query then costs about a fifth less CPU than at GOGC=200, and
-// GOGC=200 beat Go's default of 100 by as much again. $GOMEMLIMIT, when
-// set, caps the heap as usual.
-const defaultGCPercent = 800
-
 func main() {
-	if _, set := os.LookupEnv("GOGC"); !set {
-		debug.SetGCPercent(defaultGCPercent)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.LookupEnv)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "dayline:", err)
-		os.Exit(1)
 	}
+	os.Exit(exitCode(err))
 }
 
-// run dispatches to a verb; env looks up environment variables.
+// exitCode is 0 without an error, 2 for a usageError (a command line
+// Dayline cannot run), else 1.
+func exitCode(err error) int {
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		return 2
+	}
+	return 1
+}
+
+// A verb is one thing dayline does, with the settings the table gives it.
+type verb struct {
+	name    string // as settings name it: "serve", "token", "table create"
+	args    string // what follows the name in the synopsis
+	summary string
+	run     func(ctx context.Context, cfg config, stdout, stderr io.Writer, env func(string) (string, bool)) error
+}
+
+var verbs = []verb{
+	{verbServe, "[flags]", "run the server (--demo seeds demo data)", serve},
+	{verbToken, "--user <id|email> [flags]", "mint a dev token (dev mode only)", token},
+	{verbTableCreate, "[flags]", "create the DynamoDB table and index (idempotent)", tableCreate},
+}
+
+// writeUsage writes the list of verbs.
+func writeUsage(w io.Writer) {
+	fmt.Fprint(w, "dayline: a GraphQL backend for daily-routine apps\n\nUsage:\n")
+	for _, v := range verbs {
+		fmt.Fprintf(w, "  %-40s %s\n", "dayline "+v.name+" "+v.args, v.summary)
+	}
+	fmt.Fprintf(w, "  %-40s %s\n", "dayline help", "this text")
+	fmt.Fprint(w, "\nRun \"dayline <verb> -h\" for the flags of a verb and their environment variables.\n")
+}
+
+// run dispatches to a verb; env looks up environment variables. A verb's
+// -h prints its usage on stdout and returns nil.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) (string, bool)) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return fmt.Errorf("no verb given")
+		writeUsage(stderr)
+		return usageError{"no verb given"}
 	}
 	switch args[0] {
-	case "serve":
-		return serve(ctx, args[1:], stdout, stderr, env)
-	case "token":
-		return token(ctx, args[1:], stdout, stderr, env)
-	case "table":
-		return table(ctx, args[1:], stdout, stderr, env)
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		writeUsage(stdout)
 		return nil
-	default:
-		fmt.Fprint(stderr, usage)
-		return fmt.Errorf("unknown verb %q", args[0])
+	case "table":
+		if len(args) < 2 || args[1] != "create" {
+			if len(args) == 2 && (args[1] == "-h" || args[1] == "--help") {
+				args = []string{verbTableCreate, args[1]}
+				break
+			}
+			return usageError{"usage: dayline table create [flags]"}
+		}
+		args = append([]string{verbTableCreate}, args[2:]...)
 	}
+	for _, v := range verbs {
+		if v.name == args[0] {
+			return runVerb(ctx, v, args[1:], stdout, stderr, env)
+		}
+	}
+	writeUsage(stderr)
+	return usageError{fmt.Sprintf("unknown verb %q", args[0])}
+}
+
+// runVerb parses v's settings from env and args and runs it.
+func runVerb(ctx context.Context, v verb, args []string, stdout, stderr io.Writer, env func(string) (string, bool)) error {
+	cfg, err := parseSettings(v.name, args, env)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(stdout, "Usage: dayline %s %s\n\n%s.\n", v.name, v.args, strings.ToUpper(v.summary[:1])+v.summary[1:])
+		writeFlagUsage(stdout, v.name)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return v.run(ctx, cfg, stdout, stderr, env)
 }

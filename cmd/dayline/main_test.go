@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"github.com/dayline/dayline/api"
 	"github.com/dayline/dayline/demo"
 	"github.com/dayline/dayline/scalars"
 	"github.com/dayline/dayline/store/dynamo/dynamotest"
@@ -158,24 +159,75 @@ func tokenAfter(t *testing.T, banner, userID string) string {
 	return ""
 }
 
-func TestParseFlagsEnvAndFlags(t *testing.T) {
-	var cfg config
-	fs := newFlagSet("test")
-	envs := cfg.bind(fs)
-	err := parseFlags(fs, envs, []string{"--addr", "127.0.0.1:9999"}, envOf(map[string]string{
+// TestSettingsEnvAndFlags: a flag wins over its environment variable, the
+// variable over the default; a bad variable is named; a verb reads only
+// its own variables.
+func TestSettingsEnvAndFlags(t *testing.T) {
+	cfg, err := parseSettings(verbServe, []string{"--addr", "127.0.0.1:9999"}, envOf(map[string]string{
 		"DAYLINE_ADDR": "0.0.0.0:1", "DAYLINE_MAX_DEPTH": "7", "DAYLINE_STORE": "dynamodb",
-	}), &bytes.Buffer{})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Addr != "127.0.0.1:9999" || cfg.MaxDepth != 7 || cfg.Store != "dynamodb" {
+	if cfg.Addr != "127.0.0.1:9999" || cfg.MaxDepth != 7 || cfg.Store != "dynamodb" || cfg.MaxComplexity != api.DefaultLimits.MaxComplexity {
 		t.Errorf("flag must win over env, env over default: %+v", cfg)
 	}
-	var cfg2 config
-	fs2 := newFlagSet("test")
-	err = parseFlags(fs2, cfg2.bind(fs2), nil, envOf(map[string]string{"DAYLINE_MAX_DEPTH": "deep"}), &bytes.Buffer{})
-	if err == nil || !strings.Contains(err.Error(), "DAYLINE_MAX_DEPTH") {
-		t.Errorf("a bad environment value must be named: %v", err)
+	_, err = parseSettings(verbServe, nil, envOf(map[string]string{"DAYLINE_MAX_DEPTH": "deep"}))
+	if err == nil || !strings.Contains(err.Error(), "DAYLINE_MAX_DEPTH") || exitCode(err) != 2 {
+		t.Errorf("a bad environment value must be named (exit 2): %v", err)
+	}
+	cfg, err = parseSettings(verbTableCreate, nil, envOf(map[string]string{"DAYLINE_MAX_DEPTH": "deep", "DAYLINE_DYNAMODB_TABLE": "t1"}))
+	if err != nil || cfg.Table != "t1" {
+		t.Errorf("table create reads its own variables and ignores serve's: %+v, %v", cfg, err)
+	}
+}
+
+// TestVerbFlags: each verb accepts only its own flags; -h prints that
+// verb's usage on stdout and exits 0; an unknown flag exits 2 with a short
+// message.
+func TestVerbFlags(t *testing.T) {
+	for _, v := range verbs {
+		t.Run(v.name+" -h", func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(t.Context(), append(strings.Fields(v.name), "-h"), &stdout, &stderr, noEnv)
+			if exitCode(err) != 0 || stderr.Len() != 0 {
+				t.Fatalf("exit %d (%v), stderr %q", exitCode(err), err, stderr.String())
+			}
+			out := stdout.String()
+			if !strings.HasPrefix(out, "Usage: dayline "+v.name+" ") {
+				t.Errorf("usage starts %q", out)
+			}
+			for _, s := range settings {
+				shown := strings.Contains(out, "  --"+s.flag+" ") || strings.Contains(out, "  --"+s.flag+"\n")
+				if want := slices.Contains(s.verbs, v.name); shown != want {
+					t.Errorf("--%s shown %v, want %v:\n%s", s.flag, shown, want, out)
+				}
+			}
+		})
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"serve flag given to token", []string{"token", "--max-depth", "3"}, "token: flag provided but not defined: -max-depth"},
+		{"unknown flag", []string{"serve", "--frobnicate"}, "serve: flag provided but not defined: -frobnicate"},
+		{"token flag given to table create", []string{"table", "create", "--user", "x"}, "table create: flag provided but not defined: -user"},
+		{"bad flag value", []string{"serve", "--max-depth", "deep"}, `serve: invalid value "deep" for flag -max-depth`},
+		{"stray argument", []string{"serve", "now"}, `serve: unexpected argument "now"`},
+		{"token needs a user", []string{"token"}, "--user is required"},
+		{"no verb", nil, "no verb"},
+		{"unknown verb", []string{"frobnicate"}, "unknown verb"},
+		{"table needs create", []string{"table"}, "usage: dayline table create"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout bytes.Buffer
+			err := run(t.Context(), tc.args, &stdout, &bytes.Buffer{}, noEnv)
+			if exitCode(err) != 2 || !strings.Contains(err.Error(), tc.want) || stdout.Len() != 0 {
+				t.Errorf("run(%q) = %v (exit %d), stdout %q; want exit 2 and %q", tc.args, err, exitCode(err), stdout.String(), tc.want)
+			}
+		})
 	}
 }
 
@@ -207,12 +259,8 @@ func TestVerbErrors(t *testing.T) {
 		env  map[string]string
 		want string
 	}{
-		{"no verb", nil, nil, "no verb"},
-		{"unknown verb", []string{"frobnicate"}, nil, "unknown verb"},
-		{"token needs a user", []string{"token"}, nil, "--user is required"},
 		{"token refused in OIDC mode", []string{"token", "--user", "x"}, map[string]string{"DAYLINE_OIDC_ISSUER": "https://issuer.example"}, "dev tokens only"},
 		{"unknown store", []string{"serve", "--store", "postgres"}, nil, "unknown store"},
-		{"table needs create", []string{"table"}, nil, "usage: dayline table create"},
 		{"issuer without client ids", []string{"serve"}, map[string]string{"DAYLINE_OIDC_ISSUER": "https://issuer.example"}, "--issuer needs --client-ids"},
 		{"short page-token secret", []string{"serve", "--page-token-secret", "short"}, nil, "at least 16 bytes"},
 	}

@@ -15,13 +15,8 @@ import (
 // demoTokenTTL is how long the tokens printed by `serve --demo` stay valid.
 const demoTokenTTL = 12 * time.Hour
 
-func serve(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) (string, bool)) error {
-	var cfg config
-	fs := newFlagSet("dayline serve")
-	envOf := cfg.bind(fs)
-	if err := parseFlags(fs, envOf, args, env, stderr); err != nil {
-		return err
-	}
+// serve runs the server until ctx is done.
+func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, env func(string) (string, bool)) error {
 	logger, err := newLogger(cfg.LogLevel, stderr)
 	if err != nil {
 		return err

@@ -61,17 +61,9 @@ func pageTokenSecret(cfg config) ([]byte, error) {
 	return loadOrCreateSecret(filepath.Join(dataDir(cfg), "page-token.secret"))
 }
 
-// table runs the table verbs: `dayline table create`.
-func table(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) (string, bool)) error {
-	if len(args) == 0 || args[0] != "create" {
-		return fmt.Errorf("usage: dayline table create [--table name] [--region r] [--dynamodb-endpoint url]")
-	}
-	var cfg config
-	fs := newFlagSet("dayline table create")
-	envOf := cfg.bind(fs)
-	if err := parseFlags(fs, envOf, args[1:], env, stderr); err != nil {
-		return err
-	}
+// tableCreate creates the DynamoDB table and its index: `dayline table
+// create`.
+func tableCreate(ctx context.Context, cfg config, stdout, stderr io.Writer, env func(string) (string, bool)) error {
 	client, err := newDynamoClient(ctx, cfg, env)
 	if err != nil {
 		return err

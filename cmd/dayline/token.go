@@ -15,17 +15,10 @@ type userByEmail interface {
 	FindUsersByEmail(ctx context.Context, email string) ([]domain.User, error)
 }
 
-func token(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) (string, bool)) error {
-	var cfg config
-	fs := newFlagSet("dayline token")
-	envOf := cfg.bind(fs)
-	user := fs.String("user", "", "user id or email to mint a token for (required)")
-	ttl := fs.Duration("ttl", demoTokenTTL, "how long the token stays valid")
-	if err := parseFlags(fs, envOf, args, env, stderr); err != nil {
-		return err
-	}
-	if *user == "" {
-		return fmt.Errorf("--user is required: a user id or email")
+// token mints a dev token for cfg.User, printed on stdout.
+func token(ctx context.Context, cfg config, stdout, stderr io.Writer, env func(string) (string, bool)) error {
+	if cfg.User == "" {
+		return usageErrorf(verbToken, "--user is required: a user id or email")
 	}
 	if cfg.Issuer != "" {
 		return fmt.Errorf("dayline token mints dev tokens only; with an OIDC issuer configured (%s), sign in through it instead", cfg.Issuer)
@@ -35,7 +28,7 @@ func token(ctx context.Context, args []string, stdout, stderr io.Writer, env fun
 		return fmt.Errorf("%w (is `dayline serve` running on it? stop it, or use a token printed by `serve --demo`)", err)
 	}
 	defer st.close()
-	u, err := findUser(ctx, st.Store, *user)
+	u, err := findUser(ctx, st.Store, cfg.User)
 	if err != nil {
 		return err
 	}
@@ -43,11 +36,11 @@ func token(ctx context.Context, args []string, stdout, stderr io.Writer, env fun
 	if err != nil {
 		return err
 	}
-	tok, err := an.local.Mint(u.ID, []string{u.Role.Group()}, string(u.Email), *ttl)
+	tok, err := an.local.Mint(u.ID, []string{u.Role.Group()}, string(u.Email), cfg.TTL)
 	if err != nil {
 		return fmt.Errorf("mint token: %w", err)
 	}
-	fmt.Fprintf(stderr, "token for %s (%s, %s), valid %s:\n", u.ID, u.Email, u.Role, *ttl)
+	fmt.Fprintf(stderr, "token for %s (%s, %s), valid %s:\n", u.ID, u.Email, u.Role, cfg.TTL)
 	fmt.Fprintln(stdout, tok)
 	return nil
 }
