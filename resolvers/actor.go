@@ -28,12 +28,3 @@ func (r *Resolver) actor(ctx context.Context) (app.Actor, *loaders.Loaders, erro
 	}
 	return a, l, nil
 }
-
-// ref returns a pointer to v, or nil and err: a service's answer as a
-// resolver returns it.
-func ref[T any](v T, err error) (*T, error) {
-	if err != nil {
-		return nil, err
-	}
-	return &v, nil
-}

@@ -6,8 +6,17 @@ import (
 	"github.com/dayline/dayline/graph/model"
 )
 
-// The GraphQL inputs as app inputs and app pages as GraphQL connections:
-// field by field, no rules.
+// The GraphQL inputs as app inputs and the services' answers as GraphQL
+// results: field by field, no rules.
+
+// ref returns a pointer to v, or nil and err: a service's answer as a
+// resolver returns it.
+func ref[T any](v T, err error) (*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
 
 func newAdmin(in *model.NewUserInput) app.NewUser {
 	return app.NewUser{ID: deref(in.ID), Name: in.Name, Email: in.Email, Phone: in.Phone}
