@@ -60,6 +60,15 @@ type User struct {
 	UpdatedAt      time.Time      `json:"updatedAt"`
 }
 
+// Changed returns the user after a change: version bumped and UpdatedAt
+// set, as Schedule.Changed does for schedules. It does not modify u.
+func (u User) Changed(now time.Time) User {
+	next := u
+	next.Version = u.Version + 1
+	next.UpdatedAt = now
+	return next
+}
+
 // NormalizedEmail is the form in which emails are compared for uniqueness.
 func NormalizedEmail(e scalars.Email) string { return strings.ToLower(strings.TrimSpace(string(e))) }
 

@@ -11,7 +11,8 @@
 // batch by a short wait, as dataloader does.
 //
 // Loaders are created per operation (never per connection: a WebSocket
-// lives long and its data goes stale).
+// lives long and its data goes stale): api.New creates them with New and
+// installs them with With; resolvers and services find them with From.
 package loaders
 
 import (
@@ -180,7 +181,9 @@ func (l *Loaders) daysBatch(ctx context.Context, keys []domain.OwnerDate) []*dat
 type ctxKey struct{}
 
 // ErrMissing is returned by From when no loaders are in the context: the
-// GraphQL handler was built without loaders.Middleware.
+// GraphQL handler that ran the operation was not built by api.New, which
+// puts fresh loaders (New, With) in the context of every response, and of
+// every root field of a mutation.
 var ErrMissing = errors.New("loaders: none in context")
 
 // With returns ctx carrying l.

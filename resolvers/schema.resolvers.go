@@ -7,14 +7,11 @@ package resolvers
 
 import (
 	"context"
-	"fmt"
-	"slices"
 
 	"github.com/dayline/dayline/auth"
 	"github.com/dayline/dayline/domain"
 	"github.com/dayline/dayline/graph"
 	"github.com/dayline/dayline/graph/model"
-	"github.com/dayline/dayline/loaders"
 	"github.com/dayline/dayline/scalars"
 )
 
@@ -22,289 +19,176 @@ func (r *mutationResolver) CreateOrganisation(ctx context.Context, input model.C
 	if _, err := auth.IdentityFrom(ctx); err != nil {
 		return nil, err
 	}
-	now := r.Now()
-	org := domain.Organisation{ID: r.NewID(), Name: input.Name, CreatedAt: now}
-	admin := newUser(r.Resolver, org.ID, deref(input.Admin.ID), input.Admin.Name, input.Admin.Email, input.Admin.Phone, domain.RoleAdmin, now)
-	if err := org.Validate(); err != nil {
-		return nil, err
-	}
-	if err := admin.Validate(); err != nil {
-		return nil, err
-	}
-	if err := r.Store.CreateOrganisation(ctx, org, admin); err != nil {
-		return nil, fmt.Errorf("create organisation: %w", err)
-	}
-	return &org, nil
+	return ref(r.services().Users.CreateOrganisation(ctx, input.Name, newAdmin(input.Admin)))
 }
 
 func (r *mutationResolver) AddUser(ctx context.Context, input model.AddUserInput) (*domain.User, error) {
-	c, err := currentCaller(ctx)
+	a, _, err := r.actor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := c.canManageUsers(input.OrganisationID); err != nil {
-		return nil, err
-	}
-	u := newUser(r.Resolver, input.OrganisationID, deref(input.ID), input.Name, input.Email, input.Phone, input.Role, r.Now())
-	if err := u.Validate(); err != nil {
-		return nil, err
-	}
-	if err := r.Store.CreateUser(ctx, u); err != nil {
-		return nil, fmt.Errorf("add user: %w", err)
-	}
-	return &u, nil
+	return ref(r.services().Users.Add(ctx, a, input.OrganisationID, newUser(input)))
 }
 
 func (r *mutationResolver) UpdateUser(ctx context.Context, input model.UpdateUserInput) (*domain.User, error) {
-	c, err := currentCaller(ctx)
+	a, l, err := r.actor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	u, err := c.loadVisibleUser(ctx, input.ID)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.canManageUsers(u.OrganisationID); err != nil {
-		return nil, err
-	}
-	if u.Version != input.ExpectedVersion {
-		return nil, domain.Conflict("user", u.ID)
-	}
-	applyUserInput(&u, input)
-	u.Version, u.UpdatedAt = input.ExpectedVersion+1, r.Now()
-	if err := u.Validate(); err != nil {
-		return nil, err
-	}
-	if err := r.Store.UpdateUser(ctx, u, input.ExpectedVersion); err != nil {
-		return nil, fmt.Errorf("update user: %w", err)
-	}
-	return &u, nil
+	return ref(r.services().Users.Update(ctx, l, a, input.ID, input.ExpectedVersion, userChanges(input)))
 }
 
 func (r *mutationResolver) RemoveUser(ctx context.Context, id string, expectedVersion int) (*domain.User, error) {
-	c, err := currentCaller(ctx)
+	a, l, err := r.actor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	u, err := c.loadVisibleUser(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.canManageUsers(u.OrganisationID); err != nil {
-		return nil, err
-	}
-	if u.ID == c.user.ID {
-		return nil, domain.BadRequest("you cannot remove yourself")
-	}
-	if err := r.Store.DeleteUser(ctx, id, expectedVersion); err != nil {
-		return nil, fmt.Errorf("remove user: %w", err)
-	}
-	return &u, nil
+	return ref(r.services().Users.Remove(ctx, l, a, id, expectedVersion))
 }
 
 func (r *mutationResolver) CreateSchedule(ctx context.Context, input model.CreateScheduleInput) (*domain.Schedule, error) {
-	c, err := currentCaller(ctx)
+	a, l, err := r.actor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	l, err := loaders.From(ctx)
-	if err != nil {
-		return nil, err
-	}
-	owner, err := l.Users().Load(ctx, input.OwnerID)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.canPlanFor(owner); err != nil {
-		return nil, err
-	}
-	now := r.Now()
-	s := domain.Schedule{
-		ID: r.NewID(), OrganisationID: owner.OrganisationID, OwnerID: owner.ID,
-		Title: input.Title, Timezone: input.Timezone, Days: input.Days, Date: input.Date,
-		Active: input.Active == nil || *input.Active, CreatedAt: now,
-	}
-	for _, t := range input.Tasks {
-		s.Tasks = append(s.Tasks, r.newTask(t))
-	}
-	s = s.Changed(now)
-	if err := s.Validate(); err != nil {
-		return nil, err
-	}
-	if err := r.Store.CreateSchedule(ctx, s); err != nil {
-		return nil, fmt.Errorf("create schedule: %w", err)
-	}
-	return &s, nil
+	return ref(r.services().Schedules.Create(ctx, l, a, newSchedule(input)))
 }
 
 func (r *mutationResolver) UpdateSchedule(ctx context.Context, input model.UpdateScheduleInput) (*domain.Schedule, error) {
-	return r.changeSchedule(ctx, input.ID, input.ExpectedVersion, func(s *domain.Schedule) error {
-		return applyScheduleInput(s, input)
-	})
+	a, l, err := r.actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return ref(r.services().Schedules.Update(ctx, l, a, input.ID, input.ExpectedVersion, scheduleChanges(input)))
 }
 
 func (r *mutationResolver) DeleteSchedule(ctx context.Context, id string, expectedVersion int) (*domain.Schedule, error) {
-	s, err := scheduleToChange(ctx, id, expectedVersion)
+	a, l, err := r.actor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := r.Store.DeleteSchedule(ctx, id, expectedVersion); err != nil {
-		return nil, fmt.Errorf("delete schedule: %w", err)
-	}
-	return &s, nil
+	return ref(r.services().Schedules.Delete(ctx, l, a, id, expectedVersion))
 }
 
 func (r *mutationResolver) AddTask(ctx context.Context, input model.AddTaskInput) (*domain.Schedule, error) {
-	task := r.newTask(*input.Task)
-	return r.changeSchedule(ctx, input.ScheduleID, input.ExpectedVersion, func(s *domain.Schedule) (err error) {
-		s.Tasks, err = domain.InsertTask(s.Tasks, task, input.Position)
-		return err
-	})
+	a, l, err := r.actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return ref(r.services().Schedules.AddTask(ctx, l, a, input.ScheduleID, input.ExpectedVersion, newTask(*input.Task), input.Position))
 }
 
 func (r *mutationResolver) UpdateTask(ctx context.Context, input model.UpdateTaskInput) (*domain.Schedule, error) {
-	return r.changeSchedule(ctx, input.ScheduleID, input.ExpectedVersion, func(s *domain.Schedule) error {
-		i, err := s.TaskIndex(input.TaskID)
-		if err != nil {
-			return err
-		}
-		s.Tasks = slices.Clone(s.Tasks)
-		applyTaskInput(&s.Tasks[i], input)
-		return nil
-	})
+	a, l, err := r.actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return ref(r.services().Schedules.UpdateTask(ctx, l, a, input.ScheduleID, input.TaskID, input.ExpectedVersion, taskChanges(input)))
 }
 
 func (r *mutationResolver) RemoveTask(ctx context.Context, scheduleID string, taskID string, expectedVersion int) (*domain.Schedule, error) {
-	return r.changeSchedule(ctx, scheduleID, expectedVersion, func(s *domain.Schedule) error {
-		i, err := s.TaskIndex(taskID)
-		if err != nil {
-			return err
-		}
-		s.Tasks = slices.Delete(slices.Clone(s.Tasks), i, i+1)
-		return nil
-	})
+	a, l, err := r.actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return ref(r.services().Schedules.RemoveTask(ctx, l, a, scheduleID, taskID, expectedVersion))
 }
 
 func (r *mutationResolver) ReorderTasks(ctx context.Context, scheduleID string, taskIds []string, expectedVersion int) (*domain.Schedule, error) {
-	return r.changeSchedule(ctx, scheduleID, expectedVersion, func(s *domain.Schedule) (err error) {
-		s.Tasks, err = domain.ReorderTasks(s.Tasks, taskIds)
-		return err
-	})
+	a, l, err := r.actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return ref(r.services().Schedules.ReorderTasks(ctx, l, a, scheduleID, taskIds, expectedVersion))
 }
 
 func (r *mutationResolver) CompleteTask(ctx context.Context, taskID string, date scalars.Date) (*domain.Completion, error) {
-	c, err := completionToSet(ctx, taskID, date)
+	a, l, err := r.actor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	now := r.Now()
-	c.Completed, c.CompletedAt = true, &now
-	stored, err := r.Store.PutCompletion(ctx, c)
-	if err != nil {
-		return nil, fmt.Errorf("complete task: %w", err)
-	}
-	return &stored, nil
+	return ref(r.services().Completions.Complete(ctx, l, a, taskID, date))
 }
 
 func (r *mutationResolver) UncompleteTask(ctx context.Context, taskID string, date scalars.Date) (*domain.Completion, error) {
-	c, err := completionToClear(ctx, taskID, date)
+	a, l, err := r.actor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := r.Store.DeleteCompletion(ctx, c.OwnerID, date.Day(), taskID); err != nil {
-		return nil, fmt.Errorf("uncomplete task: %w", err)
-	}
-	return &c, nil
+	return ref(r.services().Completions.Uncomplete(ctx, l, a, taskID, date))
 }
 
 func (r *organisationResolver) Members(ctx context.Context, obj *domain.Organisation, limit *int, nextToken *string) (*model.UserConnection, error) {
-	c, err := currentCaller(ctx)
+	a, l, err := r.actor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return listMembers(ctx, c, obj.ID, limit, nextToken)
+	return userConnection(r.services().Users.Members(ctx, l, a, obj.ID, pageArgs(limit, nextToken)))
 }
 
 func (r *queryResolver) Me(ctx context.Context) (*domain.User, error) {
-	c, err := currentCaller(ctx)
+	a, _, err := r.actor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &c.user, nil
+	return &a.User, nil
 }
 
 func (r *queryResolver) Organisation(ctx context.Context, id string) (*domain.Organisation, error) {
-	c, err := currentCaller(ctx)
+	a, l, err := r.actor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := c.sameOrganisation(id, "organisation", id); err != nil {
-		return nil, err
-	}
-	l, err := loaders.From(ctx)
-	if err != nil {
-		return nil, err
-	}
-	org, err := l.Organisations().Load(ctx, id)
-	return &org, err
+	return ref(r.services().Users.Organisation(ctx, l, a, id))
 }
 
 func (r *queryResolver) User(ctx context.Context, id string) (*domain.User, error) {
-	c, err := currentCaller(ctx)
+	a, l, err := r.actor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	u, err := c.loadVisibleUser(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return &u, nil
+	return ref(r.services().Users.Get(ctx, l, a, id))
 }
 
 func (r *queryResolver) Schedule(ctx context.Context, id string) (*domain.Schedule, error) {
-	c, err := currentCaller(ctx)
+	a, l, err := r.actor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	s, err := c.loadVisibleSchedule(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return ref(r.services().Schedules.Get(ctx, l, a, id))
 }
 
 func (r *queryResolver) ListMembers(ctx context.Context, organisationID string, limit *int, nextToken *string) (*model.UserConnection, error) {
-	c, err := currentCaller(ctx)
+	a, l, err := r.actor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return listMembers(ctx, c, organisationID, limit, nextToken)
+	return userConnection(r.services().Users.Members(ctx, l, a, organisationID, pageArgs(limit, nextToken)))
 }
 
 func (r *queryResolver) ListSchedules(ctx context.Context, ownerID string, limit *int, nextToken *string) (*model.ScheduleConnection, error) {
-	c, err := currentCaller(ctx)
+	a, l, err := r.actor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := c.loadVisibleUser(ctx, ownerID); err != nil {
-		return nil, err
-	}
-	return listSchedules(ctx, r.Resolver, ownerID, limit, nextToken)
+	return scheduleConnection(r.services().Schedules.List(ctx, l, a, ownerID, pageArgs(limit, nextToken)))
 }
 
 func (r *queryResolver) Agenda(ctx context.Context, userID string, date scalars.Date) ([]domain.AgendaItem, error) {
-	c, err := currentCaller(ctx)
+	a, l, err := r.actor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := c.loadVisibleUser(ctx, userID); err != nil {
-		return nil, err
-	}
-	return agendaOf(ctx, userID, date)
+	return r.services().Agenda.Of(ctx, l, a, userID, date)
 }
 
 func (r *scheduleResolver) Owner(ctx context.Context, objs []*domain.Schedule) ([]*domain.User, error) {
-	return ownersOf(ctx, objs)
+	a, l, err := r.batchActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	owners, errs := r.services().Users.OwnersOf(ctx, l, a, objs)
+	return owners, batchErrors(ctx, errs)
 }
 
 func (r *subscriptionResolver) OnScheduleChanged(ctx context.Context, ownerID *string, id *string) (<-chan *domain.Schedule, error) {
@@ -316,15 +200,30 @@ func (r *subscriptionResolver) OnTaskCompleted(ctx context.Context, ownerID *str
 }
 
 func (r *userResolver) Organisation(ctx context.Context, objs []*domain.User) ([]*domain.Organisation, error) {
-	return organisationsOf(ctx, objs)
+	a, l, err := r.batchActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	orgs, errs := r.services().Users.OrganisationsOf(ctx, l, a, objs)
+	return orgs, batchErrors(ctx, errs)
 }
 
 func (r *userResolver) Schedules(ctx context.Context, objs []*domain.User) ([][]domain.Schedule, error) {
-	return schedulesOf(ctx, objs)
+	a, l, err := r.batchActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	schedules, errs := r.services().Schedules.OfOwners(ctx, l, a, objs)
+	return schedules, batchErrors(ctx, errs)
 }
 
 func (r *userResolver) Agenda(ctx context.Context, objs []*domain.User, date scalars.Date) ([][]domain.AgendaItem, error) {
-	return agendasOf(ctx, objs, date)
+	a, l, err := r.batchActor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	agendas, errs := r.services().Agenda.OfUsers(ctx, l, a, objs, date)
+	return agendas, batchErrors(ctx, errs)
 }
 
 func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{r} }
