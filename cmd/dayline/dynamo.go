@@ -25,7 +25,7 @@ func newDynamoClient(ctx context.Context, cfg config, env func(string) (string, 
 	}
 	client, err := dynamo.NewClient(ctx, ccfg)
 	if errors.Is(err, dynamo.ErrNoRegion) {
-		return nil, fmt.Errorf("no AWS region: set --region, $DAYLINE_DYNAMODB_REGION or $AWS_REGION")
+		return nil, fmt.Errorf("no AWS region: set %s or $AWS_REGION", named("region"))
 	}
 	return client, err
 }

@@ -156,6 +156,18 @@ func durationFlag(field func(*config) *time.Duration, def time.Duration) func(*f
 	return func(fs *flag.FlagSet, c *config, name, usage string) { fs.DurationVar(field(c), name, def, usage) }
 }
 
+// named returns how messages name the setting with flag name:
+// "--client-ids ($DAYLINE_OIDC_CLIENT_IDS)", or "--flag" when no variable
+// sets it.
+func named(name string) string {
+	for _, s := range settings {
+		if s.flag == name && s.env != "" {
+			return "--" + name + " ($" + s.env + ")"
+		}
+	}
+	return "--" + name
+}
+
 // settingsOf returns the settings verb reads, in table order.
 func settingsOf(verb string) []setting {
 	var out []setting

@@ -104,7 +104,7 @@ func newAuthn(cfg config) (authn, error) {
 	}
 	acfg := auth.Config{Issuer: cfg.Issuer, JWKSURL: cfg.JWKSURL, ClientIDs: splitList(cfg.ClientIDs)}
 	if len(acfg.ClientIDs) == 0 {
-		return authn{}, fmt.Errorf("--issuer needs --client-ids ($DAYLINE_OIDC_CLIENT_IDS): without it tokens of every app client of the issuer would be accepted")
+		return authn{}, fmt.Errorf("--issuer needs %s: without it tokens of every app client of the issuer would be accepted", named("client-ids"))
 	}
 	jwksURL := acfg.JWKSURL
 	if jwksURL == "" {
