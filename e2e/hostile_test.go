@@ -233,8 +233,10 @@ func TestDeniedFieldsCountTowardsResponseSize(t *testing.T) {
 }
 
 // TestIntrospectionGroups: with introspection restricted to staff groups a
-// member's __schema is denied like a field directive would deny it, while
-// __typename and the member's other fields still answer; staff introspect.
+// member's __schema is denied like a field directive would deny it; as
+// __schema is non-null (__Schema!) its null takes the whole data with it,
+// while without __schema __typename and the member's other fields answer;
+// staff introspect.
 func TestIntrospectionGroups(t *testing.T) {
 	e := newEnv(t, openBolt, func(a *api.Config, _ *server.Config) {
 		a.IntrospectionGroups = []string{"Operators", "Admins", "Caregivers"}
@@ -245,8 +247,12 @@ func TestIntrospectionGroups(t *testing.T) {
 		member.Errors[0].Message != "Not Authorized to access __schema on type Query" {
 		t.Fatalf("member: %d %s", member.Status, member.Raw)
 	}
-	if member.Data["__schema"] != nil || member.Data["__typename"] != "Query" || member.Data["me"] == nil {
-		t.Errorf("member's other fields should answer: %s", member.Raw)
+	if member.Data != nil {
+		t.Errorf("member's denied __schema (non-null) should null the data: %s", member.Raw)
+	}
+	other := e.as("a-member-1", `{ __typename me { id } }`, nil)
+	if other.Status != http.StatusOK || len(other.Errors) != 0 || other.Data["__typename"] != "Query" || other.Data["me"] == nil {
+		t.Errorf("member's other fields should answer: %d %s", other.Status, other.Raw)
 	}
 	for _, staff := range []string{"a-caregiver", "a-admin"} {
 		r := e.as(staff, q, nil)

@@ -131,9 +131,8 @@ func (r fieldRule) allows(caller func() auth.Identity) bool {
 }
 
 // checkField is the per-field check (a gqlgen field middleware, added by
-// MutateOperationContext). It runs on every field and must never wait (on
-// a loader, say): lists whose elements have no resolver are marshalled in
-// order, one element after another (see internal/listmarshal).
+// MutateOperationContext). It runs on every resolved field, so it reads
+// only the field context and the rules, and never waits on anything.
 func (fa *FieldAuthorizer) checkField(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Field.Field == nil {
