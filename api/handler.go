@@ -29,9 +29,11 @@ type Config struct {
 	Now    func() time.Time
 	NewID  func() string
 	// LoaderWait is how long a root field's loads (user(id:), schedule(id:),
-	// agenda(userId:), a mutation's reads) collect keys before a batched
-	// read, so aliased root fields batch together. Fields under a list
-	// never wait: batch resolvers read all of a list's keys at once.
+	// agenda(userId:)) collect keys before a batched read, so aliased root
+	// fields batch together. A document's lone root field and a mutation's
+	// fields (which run one after another) have nothing to batch with and
+	// read at once. Fields under a list never wait: batch resolvers read
+	// all of a list's keys at once.
 	LoaderWait time.Duration
 	// Limits bound what one request may cost; zero fields take
 	// DefaultLimits.
