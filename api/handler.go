@@ -29,9 +29,11 @@ type Config struct {
 	Now    func() time.Time
 	NewID  func() string
 	// LoaderWait is how long a root field's loads (user(id:), schedule(id:),
-	// agenda(userId:), a mutation's reads) collect keys before a batched
-	// read, so aliased root fields batch together. Fields under a list
-	// never wait: batch resolvers read all of a list's keys at once.
+	// agenda(userId:)) collect keys before a batched read, so aliased root
+	// fields batch together. A document's lone root field and a mutation's
+	// fields (which run one after another) have nothing to batch with and
+	// read at once. Fields under a list never wait: batch resolvers read
+	// all of a list's keys at once.
 	LoaderWait time.Duration
 	// Limits bound what one request may cost; zero fields take
 	// DefaultLimits.
@@ -133,7 +135,7 @@ func withLoaders(next graphql.ResponseHandler, cfg Config) graphql.ResponseHandl
 		case ctx.Value(operationRuns{}) == nil:
 			return next(ctx)
 		case isMutation(ctx):
-			return next(loaders.With(ctx, loaders.New(cfg.Store, cfg.LoaderWait)))
+			return next(loaders.With(ctx, loaders.NewImmediate(cfg.Store)))
 		}
 		return next(freshLoaders(ctx, cfg))
 	}
@@ -156,12 +158,43 @@ func isMutation(ctx context.Context) bool {
 // resolvers' first need). The outcome is kept: errors surface where the
 // resolvers load the caller.
 func freshLoaders(ctx context.Context, cfg Config) context.Context {
-	l := loaders.New(cfg.Store, cfg.LoaderWait)
+	l := newLoaders(ctx, cfg)
 	ctx = loaders.With(ctx, l)
 	if id, err := auth.IdentityFrom(ctx); err == nil {
 		_, _ = l.Users().LoadNow(ctx, id.Sub)
 	}
 	return ctx
+}
+
+// newLoaders returns loaders for ctx's operation. Their Loads wait to
+// collect a batch (Config.LoaderWait) only when several root fields run at
+// the same time and may ask together; a mutation runs its fields one after
+// another (each with its own loaders), and a lone root field has nothing
+// to batch with, so their Loads read at once.
+func newLoaders(ctx context.Context, cfg Config) *loaders.Loaders {
+	if graphql.HasOperationContext(ctx) {
+		op := graphql.GetOperationContext(ctx).Operation
+		if op != nil && (op.Operation == ast.Mutation || loneRootField(op.SelectionSet)) {
+			return loaders.NewImmediate(cfg.Store)
+		}
+	}
+	return loaders.New(cfg.Store, cfg.LoaderWait)
+}
+
+// loneRootField reports whether set selects at most one field besides
+// __typename, and no fragment.
+func loneRootField(set ast.SelectionSet) bool {
+	n := 0
+	for _, sel := range set {
+		f, ok := sel.(*ast.Field)
+		if !ok {
+			return false
+		}
+		if f.Name != "__typename" {
+			n++
+		}
+	}
+	return n <= 1
 }
 
 // metered runs one response with its store usage counted, logs the usage

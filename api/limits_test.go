@@ -136,7 +136,7 @@ func TestBudgetStopsFields(t *testing.T) {
 	ran := 0
 	resp := b.InterceptResponse(context.Background(), func(ctx context.Context) *graphqlResponse {
 		for range 5 {
-			_, _ = b.InterceptField(ctx, func(context.Context) (any, error) { ran++; return "0123456789", nil })
+			_, _ = b.checkField(ctx, func(context.Context) (any, error) { ran++; return "0123456789", nil }, resolve)
 		}
 		return &graphqlResponse{}
 	})
@@ -149,6 +149,9 @@ func TestBudgetStopsFields(t *testing.T) {
 }
 
 type graphqlResponse = graphql.Response
+
+// resolve is the field middleware that only resolves.
+func resolve(ctx context.Context, next graphql.Resolver) (any, error) { return next(ctx) }
 
 func rawParams(q string) *graphql.RawParams { return &graphql.RawParams{Query: q} }
 

@@ -233,8 +233,10 @@ func TestDeniedFieldsCountTowardsResponseSize(t *testing.T) {
 }
 
 // TestIntrospectionGroups: with introspection restricted to staff groups a
-// member's __schema is denied like a field directive would deny it, while
-// __typename and the member's other fields still answer; staff introspect.
+// member's __schema is denied like a field directive would deny it; as
+// __schema is non-null (__Schema!) its null takes the whole data with it,
+// while without __schema __typename and the member's other fields answer;
+// staff introspect.
 func TestIntrospectionGroups(t *testing.T) {
 	e := newEnv(t, openBolt, func(a *api.Config, _ *server.Config) {
 		a.IntrospectionGroups = []string{"Operators", "Admins", "Caregivers"}
@@ -250,8 +252,11 @@ func TestIntrospectionGroups(t *testing.T) {
 		Me       *userOut
 		Schema   *struct{ QueryType struct{ Name string } } `json:"__schema"`
 	}
-	if got := decodeData[introspected](t, member); got.Schema != nil || got.Typename != "Query" || got.Me == nil || got.Me.ID != "a-member-1" {
-		t.Errorf("member's other fields should answer: %s", member.Raw)
+	if member.Data != nil {
+		t.Errorf("member's denied __schema (non-null) should null the data: %s", member.Raw)
+	}
+	if got := dataAs[introspected](t, e, "a-member-1", `{ __typename me { id } }`, nil); got.Typename != "Query" || got.Me == nil || got.Me.ID != "a-member-1" {
+		t.Errorf("member's other fields should answer: %+v", got)
 	}
 	for _, staff := range []string{"a-caregiver", "a-admin"} {
 		got := dataAs[introspected](t, e, staff, q, nil)

@@ -16,8 +16,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/dayline/dayline/domain"
 	"github.com/dayline/dayline/graph/model"
-	"github.com/dayline/dayline/internal/fastexec"
-	"github.com/dayline/dayline/internal/listmarshal"
 	"github.com/dayline/dayline/scalars"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -829,17 +827,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
-	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
-		ec.unmarshalInputAddTaskInput,
-		ec.unmarshalInputAddUserInput,
-		ec.unmarshalInputCreateOrganisationInput,
-		ec.unmarshalInputCreateScheduleInput,
-		ec.unmarshalInputNewUserInput,
-		ec.unmarshalInputTaskInput,
-		ec.unmarshalInputUpdateScheduleInput,
-		ec.unmarshalInputUpdateTaskInput,
-		ec.unmarshalInputUpdateUserInput,
-	)
+	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
+		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AddTaskInput", ec.unmarshalInputAddTaskInput),
+			graphql.NewInputUnmarshaler("AddUserInput", ec.unmarshalInputAddUserInput),
+			graphql.NewInputUnmarshaler("CreateOrganisationInput", ec.unmarshalInputCreateOrganisationInput),
+			graphql.NewInputUnmarshaler("CreateScheduleInput", ec.unmarshalInputCreateScheduleInput),
+			graphql.NewInputUnmarshaler("NewUserInput", ec.unmarshalInputNewUserInput),
+			graphql.NewInputUnmarshaler("TaskInput", ec.unmarshalInputTaskInput),
+			graphql.NewInputUnmarshaler("UpdateScheduleInput", ec.unmarshalInputUpdateScheduleInput),
+			graphql.NewInputUnmarshaler("UpdateTaskInput", ec.unmarshalInputUpdateTaskInput),
+			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
+		)
+	}
 	first := true
 
 	switch opCtx.Operation.Operation {
@@ -849,7 +849,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			var data graphql.Marshaler
 			if first {
 				first = false
-				ctx = graphql.WithUnmarshalerMap(ctx, inputUnmarshalMap)
+				ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 				data = ec._Query(ctx, opCtx.Operation.SelectionSet)
 			} else {
 				if atomic.LoadInt32(&ec.PendingDeferred) > 0 {
@@ -879,7 +879,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				return nil
 			}
 			first = false
-			ctx = graphql.WithUnmarshalerMap(ctx, inputUnmarshalMap)
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
 			data.MarshalGQL(&buf)
@@ -1941,8 +1941,8 @@ func (ec *executionContext) field___Directive_args_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
-		func(ctx context.Context, v any) (*bool, error) {
-			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalOBoolean2bool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1955,8 +1955,8 @@ func (ec *executionContext) field___Field_args_args(ctx context.Context, rawArgs
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
-		func(ctx context.Context, v any) (*bool, error) {
-			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalOBoolean2bool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1993,12 +1993,26 @@ func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalOBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeDeprecated"] = arg0
+	return args, nil
+}
+
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _AgendaItem_task(ctx context.Context, field graphql.CollectedField, obj *domain.AgendaItem) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2030,7 +2044,7 @@ func (ec *executionContext) fieldContext_AgendaItem_task(_ context.Context, fiel
 }
 
 func (ec *executionContext) _AgendaItem_scheduleId(ctx context.Context, field graphql.CollectedField, obj *domain.AgendaItem) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2049,11 +2063,11 @@ func (ec *executionContext) _AgendaItem_scheduleId(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_AgendaItem_scheduleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("AgendaItem", field, false, false, noChildren0)
+	return graphql.NewScalarFieldContext("AgendaItem", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AgendaItem_scheduleTitle(ctx context.Context, field graphql.CollectedField, obj *domain.AgendaItem) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2072,11 +2086,11 @@ func (ec *executionContext) _AgendaItem_scheduleTitle(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_AgendaItem_scheduleTitle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("AgendaItem", field, false, false, noChildren1)
+	return graphql.NewScalarFieldContext("AgendaItem", field, false, false, "String")
 }
 
 func (ec *executionContext) _AgendaItem_date(ctx context.Context, field graphql.CollectedField, obj *domain.AgendaItem) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2095,11 +2109,11 @@ func (ec *executionContext) _AgendaItem_date(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_AgendaItem_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("AgendaItem", field, false, false, noChildren2)
+	return graphql.NewScalarFieldContext("AgendaItem", field, false, false, "AWSDate")
 }
 
 func (ec *executionContext) _AgendaItem_startsAt(ctx context.Context, field graphql.CollectedField, obj *domain.AgendaItem) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2118,11 +2132,11 @@ func (ec *executionContext) _AgendaItem_startsAt(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_AgendaItem_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("AgendaItem", field, false, false, noChildren3)
+	return graphql.NewScalarFieldContext("AgendaItem", field, false, false, "AWSDateTime")
 }
 
 func (ec *executionContext) _AgendaItem_endsAt(ctx context.Context, field graphql.CollectedField, obj *domain.AgendaItem) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2141,11 +2155,11 @@ func (ec *executionContext) _AgendaItem_endsAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_AgendaItem_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("AgendaItem", field, false, false, noChildren3)
+	return graphql.NewScalarFieldContext("AgendaItem", field, false, false, "AWSDateTime")
 }
 
 func (ec *executionContext) _AgendaItem_completed(ctx context.Context, field graphql.CollectedField, obj *domain.AgendaItem) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2164,11 +2178,11 @@ func (ec *executionContext) _AgendaItem_completed(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_AgendaItem_completed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("AgendaItem", field, false, false, noChildren4)
+	return graphql.NewScalarFieldContext("AgendaItem", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AgendaItem_completedAt(ctx context.Context, field graphql.CollectedField, obj *domain.AgendaItem) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2187,11 +2201,11 @@ func (ec *executionContext) _AgendaItem_completedAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_AgendaItem_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("AgendaItem", field, false, false, noChildren3)
+	return graphql.NewScalarFieldContext("AgendaItem", field, false, false, "AWSDateTime")
 }
 
 func (ec *executionContext) _Completion_ownerId(ctx context.Context, field graphql.CollectedField, obj *domain.Completion) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2210,11 +2224,11 @@ func (ec *executionContext) _Completion_ownerId(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Completion_ownerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Completion", field, false, false, noChildren0)
+	return graphql.NewScalarFieldContext("Completion", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Completion_organisationId(ctx context.Context, field graphql.CollectedField, obj *domain.Completion) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2233,11 +2247,11 @@ func (ec *executionContext) _Completion_organisationId(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Completion_organisationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Completion", field, false, false, noChildren0)
+	return graphql.NewScalarFieldContext("Completion", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Completion_scheduleId(ctx context.Context, field graphql.CollectedField, obj *domain.Completion) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2256,11 +2270,11 @@ func (ec *executionContext) _Completion_scheduleId(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Completion_scheduleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Completion", field, false, false, noChildren0)
+	return graphql.NewScalarFieldContext("Completion", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Completion_taskId(ctx context.Context, field graphql.CollectedField, obj *domain.Completion) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2279,11 +2293,11 @@ func (ec *executionContext) _Completion_taskId(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Completion_taskId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Completion", field, false, false, noChildren0)
+	return graphql.NewScalarFieldContext("Completion", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Completion_date(ctx context.Context, field graphql.CollectedField, obj *domain.Completion) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2302,11 +2316,11 @@ func (ec *executionContext) _Completion_date(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Completion_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Completion", field, false, false, noChildren2)
+	return graphql.NewScalarFieldContext("Completion", field, false, false, "AWSDate")
 }
 
 func (ec *executionContext) _Completion_completed(ctx context.Context, field graphql.CollectedField, obj *domain.Completion) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2325,11 +2339,11 @@ func (ec *executionContext) _Completion_completed(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Completion_completed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Completion", field, false, false, noChildren4)
+	return graphql.NewScalarFieldContext("Completion", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Completion_completedAt(ctx context.Context, field graphql.CollectedField, obj *domain.Completion) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2348,11 +2362,11 @@ func (ec *executionContext) _Completion_completedAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Completion_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Completion", field, false, false, noChildren3)
+	return graphql.NewScalarFieldContext("Completion", field, false, false, "AWSDateTime")
 }
 
 func (ec *executionContext) _Mutation_createOrganisation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2396,7 +2410,7 @@ func (ec *executionContext) fieldContext_Mutation_createOrganisation(ctx context
 }
 
 func (ec *executionContext) _Mutation_addUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2440,7 +2454,7 @@ func (ec *executionContext) fieldContext_Mutation_addUser(ctx context.Context, f
 }
 
 func (ec *executionContext) _Mutation_updateUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2484,7 +2498,7 @@ func (ec *executionContext) fieldContext_Mutation_updateUser(ctx context.Context
 }
 
 func (ec *executionContext) _Mutation_removeUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2528,7 +2542,7 @@ func (ec *executionContext) fieldContext_Mutation_removeUser(ctx context.Context
 }
 
 func (ec *executionContext) _Mutation_createSchedule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2572,7 +2586,7 @@ func (ec *executionContext) fieldContext_Mutation_createSchedule(ctx context.Con
 }
 
 func (ec *executionContext) _Mutation_updateSchedule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2616,7 +2630,7 @@ func (ec *executionContext) fieldContext_Mutation_updateSchedule(ctx context.Con
 }
 
 func (ec *executionContext) _Mutation_deleteSchedule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2660,7 +2674,7 @@ func (ec *executionContext) fieldContext_Mutation_deleteSchedule(ctx context.Con
 }
 
 func (ec *executionContext) _Mutation_addTask(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2704,7 +2718,7 @@ func (ec *executionContext) fieldContext_Mutation_addTask(ctx context.Context, f
 }
 
 func (ec *executionContext) _Mutation_updateTask(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2748,7 +2762,7 @@ func (ec *executionContext) fieldContext_Mutation_updateTask(ctx context.Context
 }
 
 func (ec *executionContext) _Mutation_removeTask(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2792,7 +2806,7 @@ func (ec *executionContext) fieldContext_Mutation_removeTask(ctx context.Context
 }
 
 func (ec *executionContext) _Mutation_reorderTasks(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2836,7 +2850,7 @@ func (ec *executionContext) fieldContext_Mutation_reorderTasks(ctx context.Conte
 }
 
 func (ec *executionContext) _Mutation_completeTask(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2880,7 +2894,7 @@ func (ec *executionContext) fieldContext_Mutation_completeTask(ctx context.Conte
 }
 
 func (ec *executionContext) _Mutation_uncompleteTask(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2924,7 +2938,7 @@ func (ec *executionContext) fieldContext_Mutation_uncompleteTask(ctx context.Con
 }
 
 func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.CollectedField, obj *domain.Organisation) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2943,11 +2957,11 @@ func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Organisation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Organisation", field, false, false, noChildren0)
+	return graphql.NewScalarFieldContext("Organisation", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Organisation_name(ctx context.Context, field graphql.CollectedField, obj *domain.Organisation) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2966,11 +2980,11 @@ func (ec *executionContext) _Organisation_name(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Organisation_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Organisation", field, false, false, noChildren1)
+	return graphql.NewScalarFieldContext("Organisation", field, false, false, "String")
 }
 
 func (ec *executionContext) _Organisation_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.Organisation) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -2989,11 +3003,11 @@ func (ec *executionContext) _Organisation_createdAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Organisation_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Organisation", field, false, false, noChildren3)
+	return graphql.NewScalarFieldContext("Organisation", field, false, false, "AWSDateTime")
 }
 
 func (ec *executionContext) _Organisation_members(ctx context.Context, field graphql.CollectedField, obj *domain.Organisation) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3037,7 +3051,7 @@ func (ec *executionContext) fieldContext_Organisation_members(ctx context.Contex
 }
 
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3069,7 +3083,7 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Query_organisation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3113,7 +3127,7 @@ func (ec *executionContext) fieldContext_Query_organisation(ctx context.Context,
 }
 
 func (ec *executionContext) _Query_user(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3157,7 +3171,7 @@ func (ec *executionContext) fieldContext_Query_user(ctx context.Context, field g
 }
 
 func (ec *executionContext) _Query_schedule(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3201,7 +3215,7 @@ func (ec *executionContext) fieldContext_Query_schedule(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Query_listMembers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3245,7 +3259,7 @@ func (ec *executionContext) fieldContext_Query_listMembers(ctx context.Context, 
 }
 
 func (ec *executionContext) _Query_listSchedules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3289,7 +3303,7 @@ func (ec *executionContext) fieldContext_Query_listSchedules(ctx context.Context
 }
 
 func (ec *executionContext) _Query_agenda(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3333,7 +3347,7 @@ func (ec *executionContext) fieldContext_Query_agenda(ctx context.Context, field
 }
 
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3377,7 +3391,7 @@ func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field
 }
 
 func (ec *executionContext) _Query___schema(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3389,10 +3403,10 @@ func (ec *executionContext) _Query___schema(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Schema) graphql.Marshaler {
-			return ec.marshalO__Schema2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐSchema(ctx, selections, v)
+			return ec.marshalN__Schema2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐSchema(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -3409,7 +3423,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _Schedule_id(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3428,11 +3442,11 @@ func (ec *executionContext) _Schedule_id(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Schedule", field, false, false, noChildren0)
+	return graphql.NewScalarFieldContext("Schedule", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Schedule_organisationId(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3451,11 +3465,11 @@ func (ec *executionContext) _Schedule_organisationId(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_organisationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Schedule", field, false, false, noChildren0)
+	return graphql.NewScalarFieldContext("Schedule", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Schedule_ownerId(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3474,11 +3488,11 @@ func (ec *executionContext) _Schedule_ownerId(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_ownerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Schedule", field, false, false, noChildren0)
+	return graphql.NewScalarFieldContext("Schedule", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Schedule_owner(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3533,7 +3547,7 @@ func (ec *executionContext) resolveBatch_Schedule_owner(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Schedule_title(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3552,11 +3566,11 @@ func (ec *executionContext) _Schedule_title(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Schedule", field, false, false, noChildren1)
+	return graphql.NewScalarFieldContext("Schedule", field, false, false, "String")
 }
 
 func (ec *executionContext) _Schedule_timezone(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3575,11 +3589,11 @@ func (ec *executionContext) _Schedule_timezone(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_timezone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Schedule", field, false, false, noChildren1)
+	return graphql.NewScalarFieldContext("Schedule", field, false, false, "String")
 }
 
 func (ec *executionContext) _Schedule_days(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3598,11 +3612,11 @@ func (ec *executionContext) _Schedule_days(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Schedule", field, false, false, noChildren5)
+	return graphql.NewScalarFieldContext("Schedule", field, false, false, "Weekday")
 }
 
 func (ec *executionContext) _Schedule_date(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3621,11 +3635,11 @@ func (ec *executionContext) _Schedule_date(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Schedule", field, false, false, noChildren2)
+	return graphql.NewScalarFieldContext("Schedule", field, false, false, "AWSDate")
 }
 
 func (ec *executionContext) _Schedule_active(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3644,11 +3658,11 @@ func (ec *executionContext) _Schedule_active(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Schedule", field, false, false, noChildren4)
+	return graphql.NewScalarFieldContext("Schedule", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Schedule_tasks(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3680,7 +3694,7 @@ func (ec *executionContext) fieldContext_Schedule_tasks(_ context.Context, field
 }
 
 func (ec *executionContext) _Schedule_version(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3699,11 +3713,11 @@ func (ec *executionContext) _Schedule_version(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Schedule", field, false, false, noChildren6)
+	return graphql.NewScalarFieldContext("Schedule", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Schedule_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3722,11 +3736,11 @@ func (ec *executionContext) _Schedule_createdAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Schedule", field, false, false, noChildren3)
+	return graphql.NewScalarFieldContext("Schedule", field, false, false, "AWSDateTime")
 }
 
 func (ec *executionContext) _Schedule_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.Schedule) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3745,11 +3759,11 @@ func (ec *executionContext) _Schedule_updatedAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Schedule", field, false, false, noChildren3)
+	return graphql.NewScalarFieldContext("Schedule", field, false, false, "AWSDateTime")
 }
 
 func (ec *executionContext) _ScheduleConnection_items(ctx context.Context, field graphql.CollectedField, obj *model.ScheduleConnection) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3781,7 +3795,7 @@ func (ec *executionContext) fieldContext_ScheduleConnection_items(_ context.Cont
 }
 
 func (ec *executionContext) _ScheduleConnection_nextToken(ctx context.Context, field graphql.CollectedField, obj *model.ScheduleConnection) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3800,7 +3814,7 @@ func (ec *executionContext) _ScheduleConnection_nextToken(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_ScheduleConnection_nextToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("ScheduleConnection", field, false, false, noChildren1)
+	return graphql.NewScalarFieldContext("ScheduleConnection", field, false, false, "String")
 }
 
 func (ec *executionContext) _Subscription_onScheduleChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -3892,7 +3906,7 @@ func (ec *executionContext) fieldContext_Subscription_onTaskCompleted(ctx contex
 }
 
 func (ec *executionContext) _Task_id(ctx context.Context, field graphql.CollectedField, obj *domain.Task) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3911,11 +3925,11 @@ func (ec *executionContext) _Task_id(ctx context.Context, field graphql.Collecte
 	)
 }
 func (ec *executionContext) fieldContext_Task_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Task", field, false, false, noChildren0)
+	return graphql.NewScalarFieldContext("Task", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Task_scheduleId(ctx context.Context, field graphql.CollectedField, obj *domain.Task) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3934,11 +3948,11 @@ func (ec *executionContext) _Task_scheduleId(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Task_scheduleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Task", field, false, false, noChildren0)
+	return graphql.NewScalarFieldContext("Task", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Task_title(ctx context.Context, field graphql.CollectedField, obj *domain.Task) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3957,11 +3971,11 @@ func (ec *executionContext) _Task_title(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Task_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Task", field, false, false, noChildren1)
+	return graphql.NewScalarFieldContext("Task", field, false, false, "String")
 }
 
 func (ec *executionContext) _Task_notes(ctx context.Context, field graphql.CollectedField, obj *domain.Task) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -3980,11 +3994,11 @@ func (ec *executionContext) _Task_notes(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Task_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Task", field, false, false, noChildren1)
+	return graphql.NewScalarFieldContext("Task", field, false, false, "String")
 }
 
 func (ec *executionContext) _Task_icon(ctx context.Context, field graphql.CollectedField, obj *domain.Task) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4003,11 +4017,11 @@ func (ec *executionContext) _Task_icon(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Task_icon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Task", field, false, false, noChildren1)
+	return graphql.NewScalarFieldContext("Task", field, false, false, "String")
 }
 
 func (ec *executionContext) _Task_startTime(ctx context.Context, field graphql.CollectedField, obj *domain.Task) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4026,11 +4040,11 @@ func (ec *executionContext) _Task_startTime(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Task_startTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Task", field, false, false, noChildren7)
+	return graphql.NewScalarFieldContext("Task", field, false, false, "AWSTime")
 }
 
 func (ec *executionContext) _Task_durationMinutes(ctx context.Context, field graphql.CollectedField, obj *domain.Task) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4049,11 +4063,11 @@ func (ec *executionContext) _Task_durationMinutes(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Task_durationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Task", field, false, false, noChildren6)
+	return graphql.NewScalarFieldContext("Task", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Task_reminderMinutesBefore(ctx context.Context, field graphql.CollectedField, obj *domain.Task) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4072,11 +4086,11 @@ func (ec *executionContext) _Task_reminderMinutesBefore(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Task_reminderMinutesBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Task", field, false, false, noChildren6)
+	return graphql.NewScalarFieldContext("Task", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Task_position(ctx context.Context, field graphql.CollectedField, obj *domain.Task) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4095,11 +4109,11 @@ func (ec *executionContext) _Task_position(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Task_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("Task", field, false, false, noChildren6)
+	return graphql.NewScalarFieldContext("Task", field, false, false, "Int")
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4118,11 +4132,11 @@ func (ec *executionContext) _User_id(ctx context.Context, field graphql.Collecte
 	)
 }
 func (ec *executionContext) fieldContext_User_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("User", field, false, false, noChildren0)
+	return graphql.NewScalarFieldContext("User", field, false, false, "ID")
 }
 
 func (ec *executionContext) _User_organisationId(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4141,11 +4155,11 @@ func (ec *executionContext) _User_organisationId(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_User_organisationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("User", field, false, false, noChildren0)
+	return graphql.NewScalarFieldContext("User", field, false, false, "ID")
 }
 
 func (ec *executionContext) _User_organisation(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4200,7 +4214,7 @@ func (ec *executionContext) resolveBatch_User_organisation(ctx context.Context, 
 }
 
 func (ec *executionContext) _User_name(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4219,11 +4233,11 @@ func (ec *executionContext) _User_name(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_User_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("User", field, false, false, noChildren1)
+	return graphql.NewScalarFieldContext("User", field, false, false, "String")
 }
 
 func (ec *executionContext) _User_email(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4242,11 +4256,11 @@ func (ec *executionContext) _User_email(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_User_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("User", field, false, false, noChildren8)
+	return graphql.NewScalarFieldContext("User", field, false, false, "AWSEmail")
 }
 
 func (ec *executionContext) _User_phone(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4265,11 +4279,11 @@ func (ec *executionContext) _User_phone(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_User_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("User", field, false, false, noChildren9)
+	return graphql.NewScalarFieldContext("User", field, false, false, "AWSPhone")
 }
 
 func (ec *executionContext) _User_role(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4288,11 +4302,11 @@ func (ec *executionContext) _User_role(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_User_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("User", field, false, false, noChildren10)
+	return graphql.NewScalarFieldContext("User", field, false, false, "Role")
 }
 
 func (ec *executionContext) _User_version(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4311,11 +4325,11 @@ func (ec *executionContext) _User_version(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_User_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("User", field, false, false, noChildren6)
+	return graphql.NewScalarFieldContext("User", field, false, false, "Int")
 }
 
 func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4334,11 +4348,11 @@ func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_User_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("User", field, false, false, noChildren3)
+	return graphql.NewScalarFieldContext("User", field, false, false, "AWSDateTime")
 }
 
 func (ec *executionContext) _User_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4357,11 +4371,11 @@ func (ec *executionContext) _User_updatedAt(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_User_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("User", field, false, false, noChildren3)
+	return graphql.NewScalarFieldContext("User", field, false, false, "AWSDateTime")
 }
 
 func (ec *executionContext) _User_schedules(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4416,7 +4430,7 @@ func (ec *executionContext) resolveBatch_User_schedules(ctx context.Context, fie
 }
 
 func (ec *executionContext) _User_agenda(ctx context.Context, field graphql.CollectedField, obj *domain.User) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4483,7 +4497,7 @@ func (ec *executionContext) resolveBatch_User_agenda(ctx context.Context, field 
 }
 
 func (ec *executionContext) _UserConnection_items(ctx context.Context, field graphql.CollectedField, obj *model.UserConnection) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4515,7 +4529,7 @@ func (ec *executionContext) fieldContext_UserConnection_items(_ context.Context,
 }
 
 func (ec *executionContext) _UserConnection_nextToken(ctx context.Context, field graphql.CollectedField, obj *model.UserConnection) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4534,11 +4548,11 @@ func (ec *executionContext) _UserConnection_nextToken(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_UserConnection_nextToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("UserConnection", field, false, false, noChildren1)
+	return graphql.NewScalarFieldContext("UserConnection", field, false, false, "String")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4557,11 +4571,11 @@ func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext___Directive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("__Directive", field, false, false, noChildren1)
+	return graphql.NewScalarFieldContext("__Directive", field, false, false, "String")
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4580,11 +4594,11 @@ func (ec *executionContext) ___Directive_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext___Directive_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("__Directive", field, true, false, noChildren1)
+	return graphql.NewScalarFieldContext("__Directive", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4603,11 +4617,11 @@ func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("__Directive", field, false, false, noChildren4)
+	return graphql.NewScalarFieldContext("__Directive", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4626,11 +4640,11 @@ func (ec *executionContext) ___Directive_locations(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext___Directive_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("__Directive", field, false, false, noChildren11)
+	return graphql.NewScalarFieldContext("__Directive", field, false, false, "__DirectiveLocation")
 }
 
 func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4638,7 +4652,8 @@ func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql
 			return ec.fieldContext___Directive_args(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Args, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.VisibleArgs(fc.Args["includeDeprecated"].(bool)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
@@ -4652,7 +4667,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 	fc = &graphql.FieldContext{
 		Object:     "__Directive",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___InputValue(ctx, field)
@@ -4673,7 +4688,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4692,11 +4707,11 @@ func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("__EnumValue", field, false, false, noChildren1)
+	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, "String")
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4715,11 +4730,11 @@ func (ec *executionContext) ___EnumValue_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("__EnumValue", field, true, false, noChildren1)
+	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, "String")
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4738,11 +4753,11 @@ func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("__EnumValue", field, true, false, noChildren4)
+	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4761,11 +4776,11 @@ func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("__EnumValue", field, true, false, noChildren1)
+	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4784,11 +4799,11 @@ func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext___Field_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("__Field", field, false, false, noChildren1)
+	return graphql.NewScalarFieldContext("__Field", field, false, false, "String")
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4807,11 +4822,11 @@ func (ec *executionContext) ___Field_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext___Field_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("__Field", field, true, false, noChildren1)
+	return graphql.NewScalarFieldContext("__Field", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4819,7 +4834,8 @@ func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.Col
 			return ec.fieldContext___Field_args(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Args, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.VisibleArgs(fc.Args["includeDeprecated"].(bool)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
@@ -4833,7 +4849,7 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 	fc = &graphql.FieldContext{
 		Object:     "__Field",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___InputValue(ctx, field)
@@ -4854,7 +4870,7 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 }
 
 func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4886,7 +4902,7 @@ func (ec *executionContext) fieldContext___Field_type(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4905,11 +4921,11 @@ func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("__Field", field, true, false, noChildren4)
+	return graphql.NewScalarFieldContext("__Field", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4928,11 +4944,11 @@ func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("__Field", field, true, false, noChildren1)
+	return graphql.NewScalarFieldContext("__Field", field, true, false, "String")
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4951,11 +4967,11 @@ func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("__InputValue", field, false, false, noChildren1)
+	return graphql.NewScalarFieldContext("__InputValue", field, false, false, "String")
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -4974,11 +4990,11 @@ func (ec *executionContext) ___InputValue_description(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("__InputValue", field, true, false, noChildren1)
+	return graphql.NewScalarFieldContext("__InputValue", field, true, false, "String")
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5010,7 +5026,7 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5029,11 +5045,11 @@ func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("__InputValue", field, false, false, noChildren1)
+	return graphql.NewScalarFieldContext("__InputValue", field, false, false, "String")
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5052,11 +5068,11 @@ func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("__InputValue", field, true, false, noChildren4)
+	return graphql.NewScalarFieldContext("__InputValue", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5075,11 +5091,11 @@ func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("__InputValue", field, true, false, noChildren1)
+	return graphql.NewScalarFieldContext("__InputValue", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5098,11 +5114,11 @@ func (ec *executionContext) ___Schema_description(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext___Schema_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("__Schema", field, true, false, noChildren1)
+	return graphql.NewScalarFieldContext("__Schema", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5134,7 +5150,7 @@ func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field
 }
 
 func (ec *executionContext) ___Schema_queryType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5166,7 +5182,7 @@ func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, f
 }
 
 func (ec *executionContext) ___Schema_mutationType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5198,7 +5214,7 @@ func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context
 }
 
 func (ec *executionContext) ___Schema_subscriptionType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5230,7 +5246,7 @@ func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Con
 }
 
 func (ec *executionContext) ___Schema_directives(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5262,7 +5278,7 @@ func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, 
 }
 
 func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5281,11 +5297,11 @@ func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("__Type", field, true, false, noChildren12)
+	return graphql.NewScalarFieldContext("__Type", field, true, false, "__TypeKind")
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5304,11 +5320,11 @@ func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext___Type_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("__Type", field, true, false, noChildren1)
+	return graphql.NewScalarFieldContext("__Type", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5327,11 +5343,11 @@ func (ec *executionContext) ___Type_description(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext___Type_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("__Type", field, true, false, noChildren1)
+	return graphql.NewScalarFieldContext("__Type", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5350,11 +5366,11 @@ func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("__Type", field, true, false, noChildren1)
+	return graphql.NewScalarFieldContext("__Type", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5398,7 +5414,7 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 }
 
 func (ec *executionContext) ___Type_interfaces(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5430,7 +5446,7 @@ func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, fi
 }
 
 func (ec *executionContext) ___Type_possibleTypes(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5462,7 +5478,7 @@ func (ec *executionContext) fieldContext___Type_possibleTypes(_ context.Context,
 }
 
 func (ec *executionContext) ___Type_enumValues(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5506,7 +5522,7 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 }
 
 func (ec *executionContext) ___Type_inputFields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5514,7 +5530,8 @@ func (ec *executionContext) ___Type_inputFields(ctx context.Context, field graph
 			return ec.fieldContext___Type_inputFields(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.InputFields(), nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.VisibleInputFields(fc.Args["includeDeprecated"].(bool)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
@@ -5524,7 +5541,7 @@ func (ec *executionContext) ___Type_inputFields(ctx context.Context, field graph
 		false,
 	)
 }
-func (ec *executionContext) fieldContext___Type_inputFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "__Type",
 		Field:      field,
@@ -5534,11 +5551,22 @@ func (ec *executionContext) fieldContext___Type_inputFields(_ context.Context, f
 			return ec.childFields___InputValue(ctx, field)
 		},
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field___Type_inputFields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
 	return fc, nil
 }
 
 func (ec *executionContext) ___Type_ofType(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5570,7 +5598,7 @@ func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field 
 }
 
 func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return fastexec.ResolveField(
+	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
@@ -5589,7 +5617,7 @@ func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return fastexec.ScalarFieldContext("__Type", field, true, false, noChildren4)
+	return graphql.NewScalarFieldContext("__Type", field, true, false, "Boolean")
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -5645,6 +5673,18 @@ func (ec *executionContext) unmarshalInputAddTaskInput(ctx context.Context, obj 
 		}
 	}
 	return it, nil
+}
+
+// UnmarshalAddTaskInput unmarshals raw into the AddTaskInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddTaskInput(ctx context.Context, raw any) (model.AddTaskInput, error) {
+	var out model.AddTaskInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddTaskInput", raw, &out)
+	return out, err
 }
 
 func (ec *executionContext) unmarshalInputAddUserInput(ctx context.Context, obj any) (model.AddUserInput, error) {
@@ -5712,6 +5752,18 @@ func (ec *executionContext) unmarshalInputAddUserInput(ctx context.Context, obj 
 	return it, nil
 }
 
+// UnmarshalAddUserInput unmarshals raw into the AddUserInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddUserInput(ctx context.Context, raw any) (model.AddUserInput, error) {
+	var out model.AddUserInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddUserInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateOrganisationInput(ctx context.Context, obj any) (model.CreateOrganisationInput, error) {
 	var it model.CreateOrganisationInput
 	if obj == nil {
@@ -5747,6 +5799,18 @@ func (ec *executionContext) unmarshalInputCreateOrganisationInput(ctx context.Co
 		}
 	}
 	return it, nil
+}
+
+// UnmarshalCreateOrganisationInput unmarshals raw into the CreateOrganisationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateOrganisationInput(ctx context.Context, raw any) (model.CreateOrganisationInput, error) {
+	var out model.CreateOrganisationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateOrganisationInput", raw, &out)
+	return out, err
 }
 
 func (ec *executionContext) unmarshalInputCreateScheduleInput(ctx context.Context, obj any) (model.CreateScheduleInput, error) {
@@ -5821,6 +5885,18 @@ func (ec *executionContext) unmarshalInputCreateScheduleInput(ctx context.Contex
 	return it, nil
 }
 
+// UnmarshalCreateScheduleInput unmarshals raw into the CreateScheduleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateScheduleInput(ctx context.Context, raw any) (model.CreateScheduleInput, error) {
+	var out model.CreateScheduleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateScheduleInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputNewUserInput(ctx context.Context, obj any) (model.NewUserInput, error) {
 	var it model.NewUserInput
 	if obj == nil {
@@ -5870,6 +5946,18 @@ func (ec *executionContext) unmarshalInputNewUserInput(ctx context.Context, obj 
 		}
 	}
 	return it, nil
+}
+
+// UnmarshalNewUserInput unmarshals raw into the NewUserInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNewUserInput(ctx context.Context, raw any) (model.NewUserInput, error) {
+	var out model.NewUserInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NewUserInput", raw, &out)
+	return out, err
 }
 
 func (ec *executionContext) unmarshalInputTaskInput(ctx context.Context, obj any) (model.TaskInput, error) {
@@ -5935,6 +6023,18 @@ func (ec *executionContext) unmarshalInputTaskInput(ctx context.Context, obj any
 		}
 	}
 	return it, nil
+}
+
+// UnmarshalTaskInput unmarshals raw into the TaskInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTaskInput(ctx context.Context, raw any) (model.TaskInput, error) {
+	var out model.TaskInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TaskInput", raw, &out)
+	return out, err
 }
 
 func (ec *executionContext) unmarshalInputUpdateScheduleInput(ctx context.Context, obj any) (model.UpdateScheduleInput, error) {
@@ -6007,6 +6107,18 @@ func (ec *executionContext) unmarshalInputUpdateScheduleInput(ctx context.Contex
 		}
 	}
 	return it, nil
+}
+
+// UnmarshalUpdateScheduleInput unmarshals raw into the UpdateScheduleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateScheduleInput(ctx context.Context, raw any) (model.UpdateScheduleInput, error) {
+	var out model.UpdateScheduleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateScheduleInput", raw, &out)
+	return out, err
 }
 
 func (ec *executionContext) unmarshalInputUpdateTaskInput(ctx context.Context, obj any) (model.UpdateTaskInput, error) {
@@ -6095,6 +6207,18 @@ func (ec *executionContext) unmarshalInputUpdateTaskInput(ctx context.Context, o
 	return it, nil
 }
 
+// UnmarshalUpdateTaskInput unmarshals raw into the UpdateTaskInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateTaskInput(ctx context.Context, raw any) (model.UpdateTaskInput, error) {
+	var out model.UpdateTaskInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateTaskInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateUserInput(ctx context.Context, obj any) (model.UpdateUserInput, error) {
 	var it model.UpdateUserInput
 	if obj == nil {
@@ -6160,6 +6284,18 @@ func (ec *executionContext) unmarshalInputUpdateUserInput(ctx context.Context, o
 	return it, nil
 }
 
+// UnmarshalUpdateUserInput unmarshals raw into the UpdateUserInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateUserInput(ctx context.Context, raw any) (model.UpdateUserInput, error) {
+	var out model.UpdateUserInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateUserInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -6174,8 +6310,7 @@ func (ec *executionContext) _AgendaItem(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, agendaItemImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	var deferredFieldSet *graphql.FieldSet // no deferrable fields: nothing is ever deferred
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -6229,18 +6364,12 @@ func (ec *executionContext) _AgendaItem(ctx context.Context, sel ast.SelectionSe
 		return graphql.Null
 	}
 
-	if len(deferLabelToView) > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-		ec.ProcessDeferredGroup(graphql.DeferredGroup{
-			Defers:   deferLabelToView,
-			Path:     graphql.GetPath(ctx),
-			FieldSet: deferredFieldSet,
-			Context:  ctx,
-		})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fastexec.Object(fields, out.Values)
+	return out
 }
 
 var completionImplementors = []string{"Completion"}
@@ -6249,8 +6378,7 @@ func (ec *executionContext) _Completion(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, completionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	var deferredFieldSet *graphql.FieldSet // no deferrable fields: nothing is ever deferred
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -6299,18 +6427,12 @@ func (ec *executionContext) _Completion(ctx context.Context, sel ast.SelectionSe
 		return graphql.Null
 	}
 
-	if len(deferLabelToView) > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-		ec.ProcessDeferredGroup(graphql.DeferredGroup{
-			Defers:   deferLabelToView,
-			Path:     graphql.GetPath(ctx),
-			FieldSet: deferredFieldSet,
-			Context:  ctx,
-		})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fastexec.Object(fields, out.Values)
+	return out
 }
 
 var mutationImplementors = []string{"Mutation"}
@@ -6322,8 +6444,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	})
 
 	out := graphql.NewFieldSet(fields)
-	var deferredFieldSet *graphql.FieldSet // no deferrable fields: nothing is ever deferred
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -6433,18 +6554,12 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		return graphql.Null
 	}
 
-	if len(deferLabelToView) > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-		ec.ProcessDeferredGroup(graphql.DeferredGroup{
-			Defers:   deferLabelToView,
-			Path:     graphql.GetPath(ctx),
-			FieldSet: deferredFieldSet,
-			Context:  ctx,
-		})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fastexec.Object(fields, out.Values)
+	return out
 }
 
 var organisationImplementors = []string{"Organisation"}
@@ -6453,8 +6568,7 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, organisationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -6475,43 +6589,11 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "members":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Organisation_members(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organisation_members(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6521,18 +6603,12 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 		return graphql.Null
 	}
 
-	if len(deferLabelToView) > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-		ec.ProcessDeferredGroup(graphql.DeferredGroup{
-			Defers:   deferLabelToView,
-			Path:     graphql.GetPath(ctx),
-			FieldSet: deferredFieldSet,
-			Context:  ctx,
-		})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fastexec.Object(fields, out.Values)
+	return out
 }
 
 var queryImplementors = []string{"Query"}
@@ -6544,8 +6620,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	})
 
 	out := graphql.NewFieldSet(fields)
-	var deferredFieldSet *graphql.FieldSet // no deferrable fields: nothing is ever deferred
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -6556,159 +6631,47 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Query")
 		case "me":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_me(ctx, field)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_me(ctx, field)
+				})
 		case "organisation":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_organisation(ctx, field)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_organisation(ctx, field)
+				})
 		case "user":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_user(ctx, field)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_user(ctx, field)
+				})
 		case "schedule":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_schedule(ctx, field)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_schedule(ctx, field)
+				})
 		case "listMembers":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_listMembers(ctx, field)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_listMembers(ctx, field)
+				})
 		case "listSchedules":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_listSchedules(ctx, field)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_listSchedules(ctx, field)
+				})
 		case "agenda":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_agenda(ctx, field)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_agenda(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -6720,7 +6683,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___schema(ctx, field)
 			})
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -6732,18 +6695,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		return graphql.Null
 	}
 
-	if len(deferLabelToView) > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-		ec.ProcessDeferredGroup(graphql.DeferredGroup{
-			Defers:   deferLabelToView,
-			Path:     graphql.GetPath(ctx),
-			FieldSet: deferredFieldSet,
-			Context:  ctx,
-		})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fastexec.Object(fields, out.Values)
+	return out
 }
 
 var scheduleImplementors = []string{"Schedule"}
@@ -6752,8 +6709,7 @@ func (ec *executionContext) _Schedule(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, scheduleImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -6774,43 +6730,11 @@ func (ec *executionContext) _Schedule(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "owner":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Schedule_owner(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Schedule_owner(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "title":
 			out.Values[i] = ec._Schedule_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -6865,18 +6789,12 @@ func (ec *executionContext) _Schedule(ctx context.Context, sel ast.SelectionSet,
 		return graphql.Null
 	}
 
-	if len(deferLabelToView) > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-		ec.ProcessDeferredGroup(graphql.DeferredGroup{
-			Defers:   deferLabelToView,
-			Path:     graphql.GetPath(ctx),
-			FieldSet: deferredFieldSet,
-			Context:  ctx,
-		})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fastexec.Object(fields, out.Values)
+	return out
 }
 
 var scheduleConnectionImplementors = []string{"ScheduleConnection"}
@@ -6885,8 +6803,7 @@ func (ec *executionContext) _ScheduleConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, scheduleConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	var deferredFieldSet *graphql.FieldSet // no deferrable fields: nothing is ever deferred
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -6910,18 +6827,12 @@ func (ec *executionContext) _ScheduleConnection(ctx context.Context, sel ast.Sel
 		return graphql.Null
 	}
 
-	if len(deferLabelToView) > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-		ec.ProcessDeferredGroup(graphql.DeferredGroup{
-			Defers:   deferLabelToView,
-			Path:     graphql.GetPath(ctx),
-			FieldSet: deferredFieldSet,
-			Context:  ctx,
-		})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fastexec.Object(fields, out.Values)
+	return out
 }
 
 var subscriptionImplementors = []string{"Subscription"}
@@ -6952,8 +6863,7 @@ func (ec *executionContext) _Task(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, taskImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	var deferredFieldSet *graphql.FieldSet // no deferrable fields: nothing is ever deferred
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -7012,18 +6922,12 @@ func (ec *executionContext) _Task(ctx context.Context, sel ast.SelectionSet, obj
 		return graphql.Null
 	}
 
-	if len(deferLabelToView) > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-		ec.ProcessDeferredGroup(graphql.DeferredGroup{
-			Defers:   deferLabelToView,
-			Path:     graphql.GetPath(ctx),
-			FieldSet: deferredFieldSet,
-			Context:  ctx,
-		})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fastexec.Object(fields, out.Values)
+	return out
 }
 
 var userImplementors = []string{"User"}
@@ -7032,8 +6936,7 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, userImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -7049,43 +6952,11 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "organisation":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._User_organisation(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_organisation(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "name":
 			out.Values[i] = ec._User_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -7122,81 +6993,17 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "schedules":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._User_schedules(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_schedules(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "agenda":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._User_agenda(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_agenda(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -7206,18 +7013,12 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		return graphql.Null
 	}
 
-	if len(deferLabelToView) > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-		ec.ProcessDeferredGroup(graphql.DeferredGroup{
-			Defers:   deferLabelToView,
-			Path:     graphql.GetPath(ctx),
-			FieldSet: deferredFieldSet,
-			Context:  ctx,
-		})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fastexec.Object(fields, out.Values)
+	return out
 }
 
 var userConnectionImplementors = []string{"UserConnection"}
@@ -7226,8 +7027,7 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, userConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	var deferredFieldSet *graphql.FieldSet // no deferrable fields: nothing is ever deferred
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -7251,18 +7051,12 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 		return graphql.Null
 	}
 
-	if len(deferLabelToView) > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-		ec.ProcessDeferredGroup(graphql.DeferredGroup{
-			Defers:   deferLabelToView,
-			Path:     graphql.GetPath(ctx),
-			FieldSet: deferredFieldSet,
-			Context:  ctx,
-		})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fastexec.Object(fields, out.Values)
+	return out
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -7271,8 +7065,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	var deferredFieldSet *graphql.FieldSet // no deferrable fields: nothing is ever deferred
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -7311,18 +7104,12 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		return graphql.Null
 	}
 
-	if len(deferLabelToView) > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-		ec.ProcessDeferredGroup(graphql.DeferredGroup{
-			Defers:   deferLabelToView,
-			Path:     graphql.GetPath(ctx),
-			FieldSet: deferredFieldSet,
-			Context:  ctx,
-		})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fastexec.Object(fields, out.Values)
+	return out
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -7331,8 +7118,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	var deferredFieldSet *graphql.FieldSet // no deferrable fields: nothing is ever deferred
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -7366,18 +7152,12 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		return graphql.Null
 	}
 
-	if len(deferLabelToView) > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-		ec.ProcessDeferredGroup(graphql.DeferredGroup{
-			Defers:   deferLabelToView,
-			Path:     graphql.GetPath(ctx),
-			FieldSet: deferredFieldSet,
-			Context:  ctx,
-		})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fastexec.Object(fields, out.Values)
+	return out
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -7386,8 +7166,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	var deferredFieldSet *graphql.FieldSet // no deferrable fields: nothing is ever deferred
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -7431,18 +7210,12 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		return graphql.Null
 	}
 
-	if len(deferLabelToView) > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-		ec.ProcessDeferredGroup(graphql.DeferredGroup{
-			Defers:   deferLabelToView,
-			Path:     graphql.GetPath(ctx),
-			FieldSet: deferredFieldSet,
-			Context:  ctx,
-		})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fastexec.Object(fields, out.Values)
+	return out
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -7451,8 +7224,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	var deferredFieldSet *graphql.FieldSet // no deferrable fields: nothing is ever deferred
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -7496,18 +7268,12 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		return graphql.Null
 	}
 
-	if len(deferLabelToView) > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-		ec.ProcessDeferredGroup(graphql.DeferredGroup{
-			Defers:   deferLabelToView,
-			Path:     graphql.GetPath(ctx),
-			FieldSet: deferredFieldSet,
-			Context:  ctx,
-		})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fastexec.Object(fields, out.Values)
+	return out
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -7516,8 +7282,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	var deferredFieldSet *graphql.FieldSet // no deferrable fields: nothing is ever deferred
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -7561,18 +7326,12 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		return graphql.Null
 	}
 
-	if len(deferLabelToView) > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-		ec.ProcessDeferredGroup(graphql.DeferredGroup{
-			Defers:   deferLabelToView,
-			Path:     graphql.GetPath(ctx),
-			FieldSet: deferredFieldSet,
-			Context:  ctx,
-		})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fastexec.Object(fields, out.Values)
+	return out
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -7581,8 +7340,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	var deferredFieldSet *graphql.FieldSet // no deferrable fields: nothing is ever deferred
-	var deferLabelToView map[string]*graphql.FieldSetView
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -7651,18 +7409,12 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		return graphql.Null
 	}
 
-	if len(deferLabelToView) > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-		ec.ProcessDeferredGroup(graphql.DeferredGroup{
-			Defers:   deferLabelToView,
-			Path:     graphql.GetPath(ctx),
-			FieldSet: deferredFieldSet,
-			Context:  ctx,
-		})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return fastexec.Object(fields, out.Values)
+	return out
 }
 
 // endregion **************************** object.gotpl ****************************
@@ -7688,9 +7440,7 @@ func (ec *executionContext) marshalNAWSDateTime2timeᚐTime(ctx context.Context,
 	_ = sel
 	res := scalars.MarshalDateTime(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "AWSDateTime!")
 	}
 	return res
 }
@@ -7738,9 +7488,7 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	_ = sel
 	res := graphql.MarshalBoolean(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
 }
@@ -7764,9 +7512,7 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	_ = sel
 	res := graphql.MarshalID(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
 	return res
 }
@@ -7809,9 +7555,7 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	_ = sel
 	res := graphql.MarshalInt(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
 }
@@ -7831,9 +7575,7 @@ func (ec *executionContext) marshalNRole2githubᚗcomᚋdaylineᚋdaylineᚋdoma
 	_ = sel
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "Role!")
 	}
 	return res
 }
@@ -7868,9 +7610,7 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	_ = sel
 	res := graphql.MarshalString(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
 }
@@ -7880,7 +7620,7 @@ func (ec *executionContext) marshalNTask2githubᚗcomᚋdaylineᚋdaylineᚋdoma
 }
 
 func (ec *executionContext) marshalNTask2ᚕgithubᚗcomᚋdaylineᚋdaylineᚋdomainᚐTaskᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Task) graphql.Marshaler {
-	ret := listmarshal.InOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTask2githubᚗcomᚋdaylineᚋdaylineᚋdomainᚐTask(ctx, sel, v[i])
@@ -7951,9 +7691,7 @@ func (ec *executionContext) marshalNWeekday2githubᚗcomᚋdaylineᚋdaylineᚋd
 	_ = sel
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "Weekday!")
 	}
 	return res
 }
@@ -7973,7 +7711,7 @@ func (ec *executionContext) unmarshalNWeekday2ᚕgithubᚗcomᚋdaylineᚋdaylin
 }
 
 func (ec *executionContext) marshalNWeekday2ᚕgithubᚗcomᚋdaylineᚋdaylineᚋdomainᚐWeekdayᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Weekday) graphql.Marshaler {
-	ret := listmarshal.InOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWeekday2githubᚗcomᚋdaylineᚋdaylineᚋdomainᚐWeekday(ctx, sel, v[i])
@@ -7993,7 +7731,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := listmarshal.InOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -8017,9 +7755,7 @@ func (ec *executionContext) marshalN__DirectiveLocation2string(ctx context.Conte
 	_ = sel
 	res := graphql.MarshalString(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "__DirectiveLocation!")
 	}
 	return res
 }
@@ -8039,7 +7775,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := listmarshal.InOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -8067,7 +7803,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := listmarshal.InOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -8082,12 +7818,20 @@ func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	return ret
 }
 
+func (ec *executionContext) marshalN__Schema2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐSchema(ctx context.Context, sel ast.SelectionSet, v *introspection.Schema) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "__Schema!")
+		return graphql.Null
+	}
+	return ec.___Schema(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx context.Context, sel ast.SelectionSet, v introspection.Type) graphql.Marshaler {
 	return ec.___Type(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := listmarshal.InOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -8104,9 +7848,7 @@ func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 
 func (ec *executionContext) marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx context.Context, sel ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "__Type!")
 		return graphql.Null
 	}
 	return ec.___Type(ctx, sel, v)
@@ -8121,9 +7863,7 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	_ = sel
 	res := graphql.MarshalString(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "__TypeKind!")
 	}
 	return res
 }
@@ -8224,7 +7964,7 @@ func (ec *executionContext) marshalOAgendaItem2ᚕgithubᚗcomᚋdaylineᚋdayli
 	if v == nil {
 		return graphql.Null
 	}
-	ret := listmarshal.InOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAgendaItem2githubᚗcomᚋdaylineᚋdaylineᚋdomainᚐAgendaItem(ctx, sel, v[i])
@@ -8471,7 +8211,7 @@ func (ec *executionContext) marshalOWeekday2ᚕgithubᚗcomᚋdaylineᚋdayline�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := listmarshal.InOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWeekday2githubᚗcomᚋdaylineᚋdaylineᚋdomainᚐWeekday(ctx, sel, v[i])
@@ -8490,7 +8230,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := listmarshal.InOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -8509,7 +8249,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := listmarshal.InOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -8528,7 +8268,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := listmarshal.InOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -8543,18 +8283,11 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	return ret
 }
 
-func (ec *executionContext) marshalO__Schema2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐSchema(ctx context.Context, sel ast.SelectionSet, v *introspection.Schema) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec.___Schema(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	ret := listmarshal.InOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -8577,20 +8310,3 @@ func (ec *executionContext) marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgen�
 }
 
 // endregion ***************************** type.gotpl *****************************
-
-// The Child functions of scalar field contexts, made once (fastexec.NoChildren).
-var (
-	noChildren0  = fastexec.NoChildren("field of type ID does not have child fields")
-	noChildren1  = fastexec.NoChildren("field of type String does not have child fields")
-	noChildren2  = fastexec.NoChildren("field of type AWSDate does not have child fields")
-	noChildren3  = fastexec.NoChildren("field of type AWSDateTime does not have child fields")
-	noChildren4  = fastexec.NoChildren("field of type Boolean does not have child fields")
-	noChildren5  = fastexec.NoChildren("field of type Weekday does not have child fields")
-	noChildren6  = fastexec.NoChildren("field of type Int does not have child fields")
-	noChildren7  = fastexec.NoChildren("field of type AWSTime does not have child fields")
-	noChildren8  = fastexec.NoChildren("field of type AWSEmail does not have child fields")
-	noChildren9  = fastexec.NoChildren("field of type AWSPhone does not have child fields")
-	noChildren10 = fastexec.NoChildren("field of type Role does not have child fields")
-	noChildren11 = fastexec.NoChildren("field of type __DirectiveLocation does not have child fields")
-	noChildren12 = fastexec.NoChildren("field of type __TypeKind does not have child fields")
-)

@@ -149,8 +149,12 @@ func (l *Loader[K, V]) LoadNow(ctx context.Context, key K) (V, error) {
 // Load returns the value of key (see LoadMany for the errors). A key
 // already claimed is waited for directly; any other joins the batch of
 // Loads that collects keys for the loader's wait (or until MaxBatch keys)
-// and is then read through LoadMany.
+// and is then read through LoadMany. Loaders that do not wait
+// (NewImmediate) load as LoadNow.
 func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, error) {
+	if l.wait == 0 {
+		return l.LoadNow(ctx, key)
+	}
 	if e := l.claimed(key); e != nil {
 		return e.result(ctx)
 	}

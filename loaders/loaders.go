@@ -75,6 +75,18 @@ func New(src Source, wait time.Duration) *Loaders {
 	if wait <= 0 {
 		wait = DefaultWait
 	}
+	return newLoaders(src, wait)
+}
+
+// NewImmediate returns fresh loaders over src whose Loads (and Day) read
+// at once, as LoadNow does, instead of collecting a batch: for an
+// operation in which no other ask could join one (a document with a
+// single root field, one field of a mutation). Each key is still read at
+// most once.
+func NewImmediate(src Source) *Loaders { return newLoaders(src, 0) }
+
+// newLoaders returns loaders whose Loads wait wait, or none when 0.
+func newLoaders(src Source, wait time.Duration) *Loaders {
 	l := &Loaders{wait: wait}
 	l.users.init(src, wait, readUsers)
 	l.organisations.init(src, wait, readOrganisations)
@@ -150,10 +162,15 @@ func (l *Loaders) Days(ctx context.Context, keys []domain.OwnerDate) ([]Day, []e
 }
 
 // Day returns one key's Day for a root field: at once if both reads are
-// already claimed, else through a batch that collects the Day asks of the
-// loaders' wait (aliased root fields) and reads them with Days.
+// already claimed or the loaders do not wait (NewImmediate), else through
+// a batch that collects the Day asks of the loaders' wait (aliased root
+// fields) and reads them with Days.
 func (l *Loaders) Day(ctx context.Context, key domain.OwnerDate) (Day, error) {
 	schedules, completions := l.ownerSchedules.claimed(key.OwnerID), l.completions.claimed(key)
+	if (schedules == nil || completions == nil) && l.wait == 0 {
+		days, errs := l.Days(ctx, []domain.OwnerDate{key})
+		return days[0], errs[0]
+	}
 	if schedules == nil || completions == nil {
 		l.dayOnce.Do(func() { l.dayBatch = newTimedBatcher(l.wait, l.daysBatch) })
 		return l.dayBatch.Load(ctx, key)()

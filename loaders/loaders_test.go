@@ -345,3 +345,28 @@ func TestDayBatchesRootAsks(t *testing.T) {
 		t.Errorf("%d SchedulesByOwners calls for one full batch, want 1", n)
 	}
 }
+
+// TestImmediateLoadsReadAtOnce: loaders that do not wait answer Load and
+// Day from the calling goroutine with one read each (a wait would hang the
+// test: nothing else asks), and read a key once however often it is asked.
+func TestImmediateLoadsReadAtOnce(t *testing.T) {
+	src := newSource(t)
+	l := loaders.NewImmediate(src)
+	for range 2 {
+		u, err := l.Users().Load(t.Context(), "u1")
+		if err != nil || u.ID != "u1" {
+			t.Fatalf("Load: %v, %v", u, err)
+		}
+	}
+	if n := src.getUsers.Load(); n != 1 {
+		t.Errorf("%d GetUsers calls for one key asked twice, want 1", n)
+	}
+	for range 2 {
+		if _, err := l.Day(t.Context(), domain.OwnerDate{OwnerID: "u1", Day: "2026-03-30"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := src.schedulesByOwners.Load(); n != 1 {
+		t.Errorf("%d SchedulesByOwners calls for one day asked twice, want 1", n)
+	}
+}

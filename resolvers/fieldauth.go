@@ -130,23 +130,24 @@ func (r fieldRule) allows(caller func() auth.Identity) bool {
 	return caller().InGroup(r.groups...)
 }
 
-// checkField is the per-field check (a gqlgen field middleware, added by
-// MutateOperationContext). It runs on every field and must never wait (on
-// a loader, say): lists whose elements have no resolver are marshalled in
-// order, one element after another (see internal/listmarshal).
-func (fa *FieldAuthorizer) checkField(ctx context.Context, next graphql.Resolver) (any, error) {
+// checkField is the per-field check (run in the field middleware that
+// MutateOperationContext installs): the Unauthorized error if the caller
+// may not resolve ctx's field, else nil. It runs on every resolved field,
+// so it reads only the field context and the rules, and never waits on
+// anything.
+func (fa *FieldAuthorizer) checkField(ctx context.Context) error {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Field.Field == nil {
-		return next(ctx)
+		return nil
 	}
 	caller := func() auth.Identity {
 		id, _ := auth.IdentityFrom(ctx) // none: the zero identity, in no group
 		return id
 	}
 	if !fa.rules[fc.Object][fc.Field.Name].allows(caller) {
-		return nil, domain.Unauthorized("%s", fmt.Sprintf("Not Authorized to access %s on type %s", fc.Field.Name, fc.Object))
+		return domain.Unauthorized("%s", fmt.Sprintf("Not Authorized to access %s on type %s", fc.Field.Name, fc.Object))
 	}
-	return next(ctx)
+	return nil
 }
 
 // DisableIntrospection denies introspection (Query.__schema and

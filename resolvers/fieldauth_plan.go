@@ -22,18 +22,23 @@ func (*FieldAuthorizer) ExtensionName() string { return "AppSyncFieldAuthorizati
 // Validate accepts every schema: rules come from NewFieldAuthorizer.
 func (*FieldAuthorizer) Validate(graphql.ExecutableSchema) error { return nil }
 
-// MutateOperationContext adds the per-field check to oc, inside the field
-// middleware already there, unless MayDeny proves it unnecessary (an
-// operation it cannot read gets the check). A caller without an identity
-// is checked as one in no group. It never rejects the operation.
+// MutateOperationContext adds the per-field check to oc's field middleware,
+// unless MayDeny proves it unnecessary (an operation it cannot read gets
+// the check): a field the check denies goes no further than the check; an
+// allowed one goes on through the middleware already there. A caller
+// without an identity is checked as one in no group. It never rejects the
+// operation.
 func (fa *FieldAuthorizer) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	caller, _ := auth.IdentityFrom(ctx) // none: the zero identity, in no group
 	if oc.Operation != nil && !fa.MayDeny(oc.Operation, caller) {
 		return nil
 	}
-	outer := oc.ResolverMiddleware
+	inner := oc.ResolverMiddleware
 	oc.ResolverMiddleware = func(ctx context.Context, next graphql.Resolver) (any, error) {
-		return outer(ctx, func(ctx context.Context) (any, error) { return fa.checkField(ctx, next) })
+		if err := fa.checkField(ctx); err != nil {
+			return nil, err
+		}
+		return inner(ctx, next)
 	}
 	return nil
 }

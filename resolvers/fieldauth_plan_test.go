@@ -50,7 +50,7 @@ func TestMayDeny(t *testing.T) {
 	}
 }
 
-// TestMutateOperationContext: the per-field check is installed, inside the
+// TestMutateOperationContext: the per-field check is installed, before the
 // middleware already there, exactly when the document may be denied (or
 // cannot be read), and then denies what the rules deny.
 func TestMutateOperationContext(t *testing.T) {

@@ -9,7 +9,8 @@
 // e.g. DynamoDB Local), seeded with the demo organisation; the clients are
 // HTTP/1.1 keep-alive connections driven by a lean client (like wrk) so the
 // load generator takes little of the CPU it shares with the server. The
-// process runs with GOGC=800 like cmd/dayline. Allocations are counted for
+// garbage collector takes GOGC from the environment like any Go program
+// (GOGC=800 go run ./bench/load ...). Allocations are counted for
 // the whole process (server and clients); `go test -bench` gives
 // server-only figures.
 // With DynamoDB it also reports DynamoDB requests per query.
@@ -25,7 +26,6 @@ import (
 	"net"
 	"os"
 	"runtime"
-	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"sync"
@@ -46,13 +46,7 @@ type scenario struct {
 	name, user, query string
 }
 
-// gcPercent mirrors cmd/dayline, which runs with GOGC=800 unless $GOGC is set.
-const gcPercent = 800
-
 func main() {
-	if _, set := os.LookupEnv("GOGC"); !set {
-		debug.SetGCPercent(gcPercent)
-	}
 	concurrency := flag.Int("concurrency", 50, "concurrent clients")
 	duration := flag.Duration("duration", 10*time.Second, "how long each scenario runs")
 	warmup := flag.Duration("warmup", 2*time.Second, "warm-up before measuring")
