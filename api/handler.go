@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/dayline/dayline/app"
 	"github.com/dayline/dayline/auth"
 	"github.com/dayline/dayline/graph"
 	"github.com/dayline/dayline/loaders"
@@ -77,7 +78,8 @@ func New(cfg Config) *Handler {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	limits := cfg.Limits.withDefaults()
-	gcfg := graph.Config{Resolvers: &resolvers.Resolver{Store: cfg.Store, Now: cfg.Now, NewID: cfg.NewID}}
+	services := app.New(cfg.Store, app.Env{Now: cfg.Now, NewID: cfg.NewID})
+	gcfg := graph.Config{Resolvers: resolvers.New(services)}
 	schema := graph.NewExecutableSchema(gcfg)
 	cost := newCostLimit(schema.Schema(), limits.MaxComplexity)
 	authorizer := resolvers.NewFieldAuthorizer(schema.Schema())

@@ -22,7 +22,7 @@ func (r *Resolver) actor(ctx context.Context) (app.Actor, *loaders.Loaders, erro
 	if err != nil {
 		return app.Actor{}, nil, err
 	}
-	a, err := r.services().Users.Actor(ctx, l, id.Sub)
+	a, err := r.app.Users.Actor(ctx, l, id.Sub)
 	if err != nil {
 		return app.Actor{}, nil, err
 	}

@@ -19,7 +19,7 @@ func (r *mutationResolver) CreateOrganisation(ctx context.Context, input model.C
 	if _, err := auth.IdentityFrom(ctx); err != nil {
 		return nil, err
 	}
-	return ref(r.services().Users.CreateOrganisation(ctx, input.Name, newAdmin(input.Admin)))
+	return ref(r.app.Users.CreateOrganisation(ctx, input.Name, newAdmin(input.Admin)))
 }
 
 func (r *mutationResolver) AddUser(ctx context.Context, input model.AddUserInput) (*domain.User, error) {
@@ -27,7 +27,7 @@ func (r *mutationResolver) AddUser(ctx context.Context, input model.AddUserInput
 	if err != nil {
 		return nil, err
 	}
-	return ref(r.services().Users.Add(ctx, a, input.OrganisationID, newUser(input)))
+	return ref(r.app.Users.Add(ctx, a, input.OrganisationID, newUser(input)))
 }
 
 func (r *mutationResolver) UpdateUser(ctx context.Context, input model.UpdateUserInput) (*domain.User, error) {
@@ -35,7 +35,7 @@ func (r *mutationResolver) UpdateUser(ctx context.Context, input model.UpdateUse
 	if err != nil {
 		return nil, err
 	}
-	return ref(r.services().Users.Update(ctx, l, a, input.ID, input.ExpectedVersion, userChanges(input)))
+	return ref(r.app.Users.Update(ctx, l, a, input.ID, input.ExpectedVersion, userChanges(input)))
 }
 
 func (r *mutationResolver) RemoveUser(ctx context.Context, id string, expectedVersion int) (*domain.User, error) {
@@ -43,7 +43,7 @@ func (r *mutationResolver) RemoveUser(ctx context.Context, id string, expectedVe
 	if err != nil {
 		return nil, err
 	}
-	return ref(r.services().Users.Remove(ctx, l, a, id, expectedVersion))
+	return ref(r.app.Users.Remove(ctx, l, a, id, expectedVersion))
 }
 
 func (r *mutationResolver) CreateSchedule(ctx context.Context, input model.CreateScheduleInput) (*domain.Schedule, error) {
@@ -51,7 +51,7 @@ func (r *mutationResolver) CreateSchedule(ctx context.Context, input model.Creat
 	if err != nil {
 		return nil, err
 	}
-	return ref(r.services().Schedules.Create(ctx, l, a, newSchedule(input)))
+	return ref(r.app.Schedules.Create(ctx, l, a, newSchedule(input)))
 }
 
 func (r *mutationResolver) UpdateSchedule(ctx context.Context, input model.UpdateScheduleInput) (*domain.Schedule, error) {
@@ -59,7 +59,7 @@ func (r *mutationResolver) UpdateSchedule(ctx context.Context, input model.Updat
 	if err != nil {
 		return nil, err
 	}
-	return ref(r.services().Schedules.Update(ctx, l, a, input.ID, input.ExpectedVersion, scheduleChanges(input)))
+	return ref(r.app.Schedules.Update(ctx, l, a, input.ID, input.ExpectedVersion, scheduleChanges(input)))
 }
 
 func (r *mutationResolver) DeleteSchedule(ctx context.Context, id string, expectedVersion int) (*domain.Schedule, error) {
@@ -67,7 +67,7 @@ func (r *mutationResolver) DeleteSchedule(ctx context.Context, id string, expect
 	if err != nil {
 		return nil, err
 	}
-	return ref(r.services().Schedules.Delete(ctx, l, a, id, expectedVersion))
+	return ref(r.app.Schedules.Delete(ctx, l, a, id, expectedVersion))
 }
 
 func (r *mutationResolver) AddTask(ctx context.Context, input model.AddTaskInput) (*domain.Schedule, error) {
@@ -75,7 +75,7 @@ func (r *mutationResolver) AddTask(ctx context.Context, input model.AddTaskInput
 	if err != nil {
 		return nil, err
 	}
-	return ref(r.services().Schedules.AddTask(ctx, l, a, input.ScheduleID, input.ExpectedVersion, newTask(*input.Task), input.Position))
+	return ref(r.app.Schedules.AddTask(ctx, l, a, input.ScheduleID, input.ExpectedVersion, newTask(*input.Task), input.Position))
 }
 
 func (r *mutationResolver) UpdateTask(ctx context.Context, input model.UpdateTaskInput) (*domain.Schedule, error) {
@@ -83,7 +83,7 @@ func (r *mutationResolver) UpdateTask(ctx context.Context, input model.UpdateTas
 	if err != nil {
 		return nil, err
 	}
-	return ref(r.services().Schedules.UpdateTask(ctx, l, a, input.ScheduleID, input.TaskID, input.ExpectedVersion, taskChanges(input)))
+	return ref(r.app.Schedules.UpdateTask(ctx, l, a, input.ScheduleID, input.TaskID, input.ExpectedVersion, taskChanges(input)))
 }
 
 func (r *mutationResolver) RemoveTask(ctx context.Context, scheduleID string, taskID string, expectedVersion int) (*domain.Schedule, error) {
@@ -91,7 +91,7 @@ func (r *mutationResolver) RemoveTask(ctx context.Context, scheduleID string, ta
 	if err != nil {
 		return nil, err
 	}
-	return ref(r.services().Schedules.RemoveTask(ctx, l, a, scheduleID, taskID, expectedVersion))
+	return ref(r.app.Schedules.RemoveTask(ctx, l, a, scheduleID, taskID, expectedVersion))
 }
 
 func (r *mutationResolver) ReorderTasks(ctx context.Context, scheduleID string, taskIds []string, expectedVersion int) (*domain.Schedule, error) {
@@ -99,7 +99,7 @@ func (r *mutationResolver) ReorderTasks(ctx context.Context, scheduleID string, 
 	if err != nil {
 		return nil, err
 	}
-	return ref(r.services().Schedules.ReorderTasks(ctx, l, a, scheduleID, taskIds, expectedVersion))
+	return ref(r.app.Schedules.ReorderTasks(ctx, l, a, scheduleID, taskIds, expectedVersion))
 }
 
 func (r *mutationResolver) CompleteTask(ctx context.Context, taskID string, date scalars.Date) (*domain.Completion, error) {
@@ -107,7 +107,7 @@ func (r *mutationResolver) CompleteTask(ctx context.Context, taskID string, date
 	if err != nil {
 		return nil, err
 	}
-	return ref(r.services().Completions.Complete(ctx, l, a, taskID, date))
+	return ref(r.app.Completions.Complete(ctx, l, a, taskID, date))
 }
 
 func (r *mutationResolver) UncompleteTask(ctx context.Context, taskID string, date scalars.Date) (*domain.Completion, error) {
@@ -115,7 +115,7 @@ func (r *mutationResolver) UncompleteTask(ctx context.Context, taskID string, da
 	if err != nil {
 		return nil, err
 	}
-	return ref(r.services().Completions.Uncomplete(ctx, l, a, taskID, date))
+	return ref(r.app.Completions.Uncomplete(ctx, l, a, taskID, date))
 }
 
 func (r *organisationResolver) Members(ctx context.Context, obj *domain.Organisation, limit *int, nextToken *string) (*model.UserConnection, error) {
@@ -123,7 +123,7 @@ func (r *organisationResolver) Members(ctx context.Context, obj *domain.Organisa
 	if err != nil {
 		return nil, err
 	}
-	return userConnection(r.services().Users.Members(ctx, l, a, obj.ID, pageArgs(limit, nextToken)))
+	return userConnection(r.app.Users.Members(ctx, l, a, obj.ID, pageArgs(limit, nextToken)))
 }
 
 func (r *queryResolver) Me(ctx context.Context) (*domain.User, error) {
@@ -139,7 +139,7 @@ func (r *queryResolver) Organisation(ctx context.Context, id string) (*domain.Or
 	if err != nil {
 		return nil, err
 	}
-	return ref(r.services().Users.Organisation(ctx, l, a, id))
+	return ref(r.app.Users.Organisation(ctx, l, a, id))
 }
 
 func (r *queryResolver) User(ctx context.Context, id string) (*domain.User, error) {
@@ -147,7 +147,7 @@ func (r *queryResolver) User(ctx context.Context, id string) (*domain.User, erro
 	if err != nil {
 		return nil, err
 	}
-	return ref(r.services().Users.Get(ctx, l, a, id))
+	return ref(r.app.Users.Get(ctx, l, a, id))
 }
 
 func (r *queryResolver) Schedule(ctx context.Context, id string) (*domain.Schedule, error) {
@@ -155,7 +155,7 @@ func (r *queryResolver) Schedule(ctx context.Context, id string) (*domain.Schedu
 	if err != nil {
 		return nil, err
 	}
-	return ref(r.services().Schedules.Get(ctx, l, a, id))
+	return ref(r.app.Schedules.Get(ctx, l, a, id))
 }
 
 func (r *queryResolver) ListMembers(ctx context.Context, organisationID string, limit *int, nextToken *string) (*model.UserConnection, error) {
@@ -163,7 +163,7 @@ func (r *queryResolver) ListMembers(ctx context.Context, organisationID string, 
 	if err != nil {
 		return nil, err
 	}
-	return userConnection(r.services().Users.Members(ctx, l, a, organisationID, pageArgs(limit, nextToken)))
+	return userConnection(r.app.Users.Members(ctx, l, a, organisationID, pageArgs(limit, nextToken)))
 }
 
 func (r *queryResolver) ListSchedules(ctx context.Context, ownerID string, limit *int, nextToken *string) (*model.ScheduleConnection, error) {
@@ -171,7 +171,7 @@ func (r *queryResolver) ListSchedules(ctx context.Context, ownerID string, limit
 	if err != nil {
 		return nil, err
 	}
-	return scheduleConnection(r.services().Schedules.List(ctx, l, a, ownerID, pageArgs(limit, nextToken)))
+	return scheduleConnection(r.app.Schedules.List(ctx, l, a, ownerID, pageArgs(limit, nextToken)))
 }
 
 func (r *queryResolver) Agenda(ctx context.Context, userID string, date scalars.Date) ([]domain.AgendaItem, error) {
@@ -179,7 +179,7 @@ func (r *queryResolver) Agenda(ctx context.Context, userID string, date scalars.
 	if err != nil {
 		return nil, err
 	}
-	return r.services().Agenda.Of(ctx, l, a, userID, date)
+	return r.app.Agenda.Of(ctx, l, a, userID, date)
 }
 
 func (r *scheduleResolver) Owner(ctx context.Context, objs []*domain.Schedule) ([]*domain.User, error) {
@@ -187,7 +187,7 @@ func (r *scheduleResolver) Owner(ctx context.Context, objs []*domain.Schedule) (
 	if err != nil {
 		return nil, err
 	}
-	owners, errs := r.services().Users.OwnersOf(ctx, l, a, objs)
+	owners, errs := r.app.Users.OwnersOf(ctx, l, a, objs)
 	return owners, batchErrors(ctx, errs)
 }
 
@@ -204,7 +204,7 @@ func (r *userResolver) Organisation(ctx context.Context, objs []*domain.User) ([
 	if err != nil {
 		return nil, err
 	}
-	orgs, errs := r.services().Users.OrganisationsOf(ctx, l, a, objs)
+	orgs, errs := r.app.Users.OrganisationsOf(ctx, l, a, objs)
 	return orgs, batchErrors(ctx, errs)
 }
 
@@ -213,7 +213,7 @@ func (r *userResolver) Schedules(ctx context.Context, objs []*domain.User) ([][]
 	if err != nil {
 		return nil, err
 	}
-	schedules, errs := r.services().Schedules.OfOwners(ctx, l, a, objs)
+	schedules, errs := r.app.Schedules.OfOwners(ctx, l, a, objs)
 	return schedules, batchErrors(ctx, errs)
 }
 
@@ -222,7 +222,7 @@ func (r *userResolver) Agenda(ctx context.Context, objs []*domain.User, date sca
 	if err != nil {
 		return nil, err
 	}
-	agendas, errs := r.services().Agenda.OfUsers(ctx, l, a, objs, date)
+	agendas, errs := r.app.Agenda.OfUsers(ctx, l, a, objs, date)
 	return agendas, batchErrors(ctx, errs)
 }
 

@@ -109,7 +109,7 @@ var settings = []setting{
 		meaning: "on SIGTERM/SIGINT, how long in-flight requests may finish"},
 	{flag: "loader-wait", env: "DAYLINE_LOADER_WAIT", verbs: serveOnly,
 		bind:    durationFlag(func(c *config) *time.Duration { return &c.LoaderWait }, loaders.DefaultWait),
-		meaning: "how long root fields' loads (`user(id:)`, `schedule(id:)`, `agenda(userId:)`, mutations' reads) collect keys before one batched read, so aliased root fields batch together; fields under lists never wait"},
+		meaning: "how long root fields' loads (`user(id:)`, `schedule(id:)`, `agenda(userId:)`) collect keys before one batched read, so aliased root fields batch together; a document's lone root field and mutation fields read at once, and fields under lists never wait"},
 	{flag: "store", env: "DAYLINE_STORE", verbs: storeVerbs,
 		bind:    stringFlag(func(c *config) *string { return &c.Store }, "bolt"),
 		meaning: "where data lives: `bolt` (embedded file) or `dynamodb`"},
