@@ -32,6 +32,8 @@ const (
 	msgBodyUnread    = "request body could not be read"
 	msgBodyNotJSON   = "request body is not valid JSON: want {\"query\": ..., \"variables\": {...}}"
 	msgBodyTwoValues = "request body holds more than one JSON value"
+	msgNoRoute       = "nothing is served at %s: GraphQL is at /graphql"
+	msgRouteMethod   = "method %s is not allowed on %s"
 )
 
 // codeUnauthenticated is the errorType of a request refused for its token

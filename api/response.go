@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -48,7 +49,8 @@ func NewResponse(r *graphql.Response) Response {
 // WriteResponse: GraphQL responses (WriteHTTP: field errors, and the 400,
 // 405, 406, 413, 415 and 503 of refused requests), the 401 of a refused
 // token (WriteUnauthorized) and the 500 of a panic outside the GraphQL
-// executor (WritePanic). Each error carries its code twice: errorType
+// executor (WritePanic), and the 404 and 405 of paths no route serves
+// (WriteNoRoute). Each error carries its code twice: errorType
 // (AppSync clients) and extensions.code (other clients).
 
 // WriteHTTP writes r as the whole HTTP response: Content-Type m (with
@@ -75,6 +77,20 @@ func WritePanic(ctx context.Context, w http.ResponseWriter, logger *slog.Logger,
 	msg := reportInternal(ctx, logger, &panicError{value: p, stack: debug.Stack()})
 	writeBody(w, MediaJSON, http.StatusInternalServerError, &graphql.Response{
 		Errors: gqlerror.List{newError(string(domain.CodeInternal), msg)},
+	})
+}
+
+// WriteNoRoute writes the answer to a request no route serves: status 404
+// (NotFound: no such path) or 405 (BadRequest: the path is served, the
+// method is not; the caller sets Allow), with one error naming the method
+// and path.
+func WriteNoRoute(w http.ResponseWriter, status int, method, path string) {
+	code, msg := domain.CodeNotFound, fmt.Sprintf(msgNoRoute, path)
+	if status == http.StatusMethodNotAllowed {
+		code, msg = domain.CodeBadRequest, fmt.Sprintf(msgRouteMethod, method, path)
+	}
+	writeBody(w, MediaJSON, status, &graphql.Response{
+		Errors: gqlerror.List{newError(string(code), msg)},
 	})
 }
 

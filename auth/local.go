@@ -115,15 +115,10 @@ func (l *LocalIssuer) Config() Config {
 	return Config{Issuer: l.issuer, ClientIDs: []string{l.clientID}, Now: l.now}
 }
 
-// JWKSHandler serves the public JWKS document (GET or HEAD), suitable for
-// /.well-known/jwks.json. Other methods get 405.
+// JWKSHandler serves the public JWKS document, suitable for
+// /.well-known/jwks.json (the server routes only GET and HEAD to it).
 func (l *LocalIssuer) JWKSHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-			return
-		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "public, max-age=300")
 		_, _ = w.Write(l.jwks)

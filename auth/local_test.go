@@ -214,7 +214,6 @@ func TestLocalIssuerJWKSHandler(t *testing.T) {
 	}{
 		{http.MethodGet, http.StatusOK},
 		{http.MethodHead, http.StatusOK},
-		{http.MethodPost, http.StatusMethodNotAllowed},
 	}
 	for _, tc := range tests {
 		t.Run(tc.method, func(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/playground"
 
+	"github.com/dayline/dayline/api"
 	"github.com/dayline/dayline/auth"
 )
 
@@ -59,17 +60,22 @@ func New(cfg Config) http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", withTimeout(cfg.RequestTimeout, authenticate(cfg.Verifier, cfg.GraphQL)))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+	handleGet(mux, "/healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}`))
-	})
+	}))
 	if cfg.JWKS != nil {
-		mux.Handle("GET /.well-known/jwks.json", cfg.JWKS)
+		handleGet(mux, "/.well-known/jwks.json", cfg.JWKS)
 	}
 	if cfg.Playground {
-		mux.Handle("GET /{$}", playground.Handler("Dayline", "/graphql",
+		handleGet(mux, "/{$}", playground.Handler("Dayline", "/graphql",
 			playground.WithGraphiqlUiHeaders(map[string]string{"Authorization": "Bearer <paste a token>"})))
 	}
+	// Every other path is a 404, in the same error body as every other
+	// error (the mux's own 404 and 405 are plain text).
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		api.WriteNoRoute(w, http.StatusNotFound, r.Method, r.URL.Path)
+	})
 	var h http.Handler = mux
 	h = limitBody(cfg.MaxBodyBytes, h)
 	h = cors(cfg.AllowedOrigins, h)
@@ -119,4 +125,14 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, drain time.Dura
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// handleGet serves h at path for GET and HEAD; other methods get a 405
+// with Allow, in Dayline's error body.
+func handleGet(mux *http.ServeMux, path string, h http.Handler) {
+	mux.Handle("GET "+path, h)
+	mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", "GET, HEAD")
+		api.WriteNoRoute(w, http.StatusMethodNotAllowed, r.Method, r.URL.Path)
+	})
 }
