@@ -106,9 +106,13 @@ func unavailable() *domain.Error {
 
 // reportInternal logs an internal error, the one log record it gets, with
 // the request id, attrs and, for a recovered panic, the panic's value and
-// stack. It returns the message the client sees (internalMessage).
+// stack; an error already logged in this response (firstReport) is not
+// logged again. It returns the message the client sees (internalMessage).
 func reportInternal(ctx context.Context, logger *slog.Logger, err error, attrs ...slog.Attr) string {
 	rid := RequestID(ctx)
+	if !firstReport(ctx, err) {
+		return internalMessage(rid)
+	}
 	attrs = append([]slog.Attr{slog.String("request_id", rid)}, attrs...)
 	var p *panicError
 	if errors.As(err, &p) {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/dayline/dayline/auth"
 	"github.com/dayline/dayline/domain"
+	"github.com/dayline/dayline/scalars"
 	"github.com/dayline/dayline/store"
 	"github.com/dayline/dayline/store/bolt"
 )
@@ -97,5 +98,69 @@ func TestResolverPanicLoggedOnce(t *testing.T) {
 	got := errs[0]
 	if got["request_id"] != rid || got["path"] != "createOrganisation" || !strings.Contains(got["panic"], "secret detail") || !strings.Contains(got["stack"], "goroutine") {
 		t.Errorf("record %v: want request_id %s, path createOrganisation, the panic and its stack", got, rid)
+	}
+}
+
+// panickingSchedules is the embedded store, except that reading schedules
+// by owner panics.
+type panickingSchedules struct{ *bolt.Store }
+
+func (panickingSchedules) SchedulesByOwners(context.Context, []string) (map[string][]domain.Schedule, error) {
+	panic("schedules: secret detail")
+}
+
+// TestSharedErrorLoggedOnce: a failed batch read fails every field of the
+// list that asked for it; each field answers an InternalError naming the
+// request id, and the failure is logged once.
+func TestSharedErrorLoggedOnce(t *testing.T) {
+	st, err := bolt.Open(t.TempDir()+"/d.db", store.NewPageTokens([]byte("api-test-page-token-secret")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	at := time.Date(2026, 3, 30, 8, 0, 0, 0, time.UTC)
+	org := domain.Organisation{ID: "org-1", Name: "Org", CreatedAt: at}
+	user := func(id string, role domain.Role) domain.User {
+		return domain.User{ID: id, OrganisationID: org.ID, Name: id, Email: scalars.Email(id + "@example.com"), Role: role, Version: 1, CreatedAt: at, UpdatedAt: at}
+	}
+	if err := st.CreateOrganisation(t.Context(), org, user("admin", domain.RoleAdmin)); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"member-1", "member-2"} {
+		if err := st.CreateUser(t.Context(), user(id, domain.RoleMember)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	logs := &recordingHandler{}
+	h := New(Config{Store: panickingSchedules{st}, Logger: slog.New(logs), NewID: func() string { return "id-1" }, Now: func() time.Time { return at }})
+
+	const rid = "req-shared-3"
+	ctx := WithRequestID(auth.WithIdentity(t.Context(), auth.Identity{Sub: "admin", Groups: []string{domain.GroupAdmins}}), rid)
+	body := `{"query":"{ me { organisation { members { items { id schedules { id } } } } } }"}`
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+
+	var resp struct{ Errors []Error }
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+		t.Fatalf("%d %s: %v", rec.Code, rec.Body, err)
+	}
+	if len(resp.Errors) != 3 {
+		t.Fatalf("want an error for each of the 3 members' schedules: %s", rec.Body)
+	}
+	for _, e := range resp.Errors {
+		if e.ErrorType != "InternalError" || e.Message != "internal error (request id "+rid+")" {
+			t.Errorf("error %+v, want InternalError naming request id %s", e, rid)
+		}
+	}
+	var errs []map[string]string
+	for _, r := range logs.all() {
+		if r["level"] == slog.LevelError.String() {
+			errs = append(errs, r)
+		}
+	}
+	if len(errs) != 1 || !strings.Contains(errs[0]["error"], "secret detail") || errs[0]["request_id"] != rid {
+		t.Fatalf("%d error records, want 1 (the read's panic, logged once, with request id %s): %v", len(errs), rid, errs)
 	}
 }

@@ -119,6 +119,7 @@ func New(cfg Config) *Handler {
 	// Loaders are created per response: once per query, and once per event
 	// of a subscription, so cached reads never go stale.
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		ctx = withReports(ctx)
 		if cfg.Meter != nil {
 			return metered(ctx, cfg, withLoaders(next, cfg))
 		}
