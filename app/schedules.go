@@ -25,6 +25,16 @@ type ScheduleStore interface {
 // the whole new schedule. Only those who may plan for the owner change a
 // schedule: admins for anyone of their organisation, caregivers for
 // members.
+//
+// Error contract of every method that changes an existing schedule
+// (Update, Delete, AddTask, UpdateTask, RemoveTask, ReorderTasks):
+// NotFound for a schedule that does not exist or is another
+// organisation's (and for a task id the schedule does not hold);
+// Unauthorized when the actor may not plan for its owner; Conflict when
+// expectedVersion is not the stored version (checked on load and again
+// by the conditional write); BadRequest when the changed schedule is
+// invalid (domain.Schedule.Validate) or the arguments are (see each
+// method). Anything else is an internal error from the store.
 type Schedules struct {
 	store ScheduleStore
 	env   Env
@@ -87,13 +97,14 @@ func (s *Schedules) Create(ctx context.Context, l *loaders.Loaders, by Actor, in
 	return sc, nil
 }
 
-// Update applies changes to schedule id (see ScheduleChanges).
+// Update applies changes to schedule id (see ScheduleChanges). Errors:
+// see Schedules.
 func (s *Schedules) Update(ctx context.Context, l *loaders.Loaders, by Actor, id string, expectedVersion int, changes ScheduleChanges) (domain.Schedule, error) {
 	return s.change(ctx, l, by, id, expectedVersion, changes.applyTo)
 }
 
 // Delete removes schedule id (and its task references) and returns it as
-// it was.
+// it was. Errors: see Schedules.
 func (s *Schedules) Delete(ctx context.Context, l *loaders.Loaders, by Actor, id string, expectedVersion int) (domain.Schedule, error) {
 	sc, err := s.toChange(ctx, l, by, id, expectedVersion)
 	if err != nil {
@@ -106,7 +117,7 @@ func (s *Schedules) Delete(ctx context.Context, l *loaders.Loaders, by Actor, id
 }
 
 // AddTask inserts a new task (with a new id) at position (appended when
-// nil or past the end; BadRequest when negative).
+// nil or past the end; BadRequest when negative). Errors: see Schedules.
 func (s *Schedules) AddTask(ctx context.Context, l *loaders.Loaders, by Actor, scheduleID string, expectedVersion int, in NewTask, position *int) (domain.Schedule, error) {
 	task := s.newTask(in)
 	return s.change(ctx, l, by, scheduleID, expectedVersion, func(sc *domain.Schedule) (err error) {
@@ -116,7 +127,7 @@ func (s *Schedules) AddTask(ctx context.Context, l *loaders.Loaders, by Actor, s
 }
 
 // UpdateTask applies changes to task taskID (NotFound if the schedule has
-// none).
+// none). Errors: see Schedules.
 func (s *Schedules) UpdateTask(ctx context.Context, l *loaders.Loaders, by Actor, scheduleID, taskID string, expectedVersion int, changes TaskChanges) (domain.Schedule, error) {
 	return s.change(ctx, l, by, scheduleID, expectedVersion, func(sc *domain.Schedule) error {
 		i, err := sc.TaskIndex(taskID)
@@ -130,6 +141,7 @@ func (s *Schedules) UpdateTask(ctx context.Context, l *loaders.Loaders, by Actor
 }
 
 // RemoveTask removes task taskID (NotFound if the schedule has none).
+// Errors: see Schedules.
 func (s *Schedules) RemoveTask(ctx context.Context, l *loaders.Loaders, by Actor, scheduleID, taskID string, expectedVersion int) (domain.Schedule, error) {
 	return s.change(ctx, l, by, scheduleID, expectedVersion, func(sc *domain.Schedule) error {
 		i, err := sc.TaskIndex(taskID)
@@ -142,7 +154,7 @@ func (s *Schedules) RemoveTask(ctx context.Context, l *loaders.Loaders, by Actor
 }
 
 // ReorderTasks puts the tasks in the order of taskIDs (BadRequest unless
-// it names every task exactly once).
+// it names every task exactly once). Errors: see Schedules.
 func (s *Schedules) ReorderTasks(ctx context.Context, l *loaders.Loaders, by Actor, scheduleID string, taskIDs []string, expectedVersion int) (domain.Schedule, error) {
 	return s.change(ctx, l, by, scheduleID, expectedVersion, func(sc *domain.Schedule) (err error) {
 		sc.Tasks, err = domain.ReorderTasks(sc.Tasks, taskIDs)

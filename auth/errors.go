@@ -3,7 +3,8 @@ package auth
 import "errors"
 
 // Client-safe reasons carried by TokenError. They appear verbatim in the
-// "Unauthorized: <reason>" message written by Middleware.
+// "Unauthorized: <reason>" message of the 401 (api.WriteUnauthorized,
+// called by the server's authenticate middleware).
 const (
 	ReasonMissingToken     = "missing authorization token"
 	ReasonMalformed        = "malformed token"

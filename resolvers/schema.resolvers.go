@@ -192,11 +192,11 @@ func (r *scheduleResolver) Owner(ctx context.Context, objs []*domain.Schedule) (
 }
 
 func (r *subscriptionResolver) OnScheduleChanged(ctx context.Context, ownerID *string, id *string) (<-chan *domain.Schedule, error) {
-	return nil, domain.Errorf(domain.CodeBadRequest, "subscriptions are not served yet")
+	return nil, errNoSubscriptions
 }
 
 func (r *subscriptionResolver) OnTaskCompleted(ctx context.Context, ownerID *string) (<-chan *domain.Completion, error) {
-	return nil, domain.Errorf(domain.CodeBadRequest, "subscriptions are not served yet")
+	return nil, errNoSubscriptions
 }
 
 func (r *userResolver) Organisation(ctx context.Context, objs []*domain.User) ([]*domain.Organisation, error) {
