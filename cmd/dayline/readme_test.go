@@ -3,41 +3,71 @@ package main
 import (
 	"flag"
 	"os"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/dayline/dayline/api"
 )
 
-var update = flag.Bool("update", false, "rewrite README.md's configuration table from the settings table")
+var update = flag.Bool("update", false, "rewrite README.md's generated tables")
 
-// Markers around README.md's configuration table.
-const (
-	readmePath    = "../../README.md"
-	settingsBegin = "<!-- settings:begin (made from cmd/dayline/settings.go: go test ./cmd/dayline -run TestREADMESettings -update) -->\n"
-	settingsEnd   = "<!-- settings:end -->\n"
-)
+const readmePath = "../../README.md"
 
-// TestREADMESettings fails when README.md's configuration table differs
-// from the settings table; -update rewrites it.
-func TestREADMESettings(t *testing.T) {
+// TestREADMETables fails when a table of README.md that Go code makes
+// (between its markers) differs from what the code makes now; -update
+// rewrites them.
+func TestREADMETables(t *testing.T) {
+	tables := []struct {
+		name, begin, end string
+		make             func() string
+	}{
+		{"configuration",
+			"<!-- settings:begin (made from cmd/dayline/settings.go: go test ./cmd/dayline -run TestREADMETables -update) -->\n",
+			"<!-- settings:end -->\n", settingsMarkdown},
+		{"limits",
+			"<!-- limits:begin (made from cmd/dayline/limitsdoc.go and api.DefaultLimits: go test ./cmd/dayline -run TestREADMETables -update) -->\n",
+			"<!-- limits:end -->\n", limitsMarkdown},
+	}
 	b, err := os.ReadFile(readmePath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	readme := string(b)
-	start := strings.Index(readme, settingsBegin)
-	end := strings.Index(readme, settingsEnd)
-	if start < 0 || end < start {
-		t.Fatalf("README.md lacks the markers %q and %q around its configuration table", settingsBegin, settingsEnd)
+	for _, tc := range tables {
+		start := strings.Index(readme, tc.begin)
+		end := strings.Index(readme, tc.end)
+		if start < 0 || end < start {
+			t.Fatalf("README.md lacks the markers %q and %q around its %s table", tc.begin, tc.end, tc.name)
+		}
+		start += len(tc.begin)
+		want := tc.make()
+		if got := readme[start:end]; got == want {
+			continue
+		} else if !*update {
+			t.Errorf("README.md's %s table differs from the code; run\n\tgo test ./cmd/dayline -run TestREADMETables -update\nwant:\n%s\ngot:\n%s", tc.name, want, got)
+			continue
+		}
+		readme = readme[:start] + want + readme[end:]
 	}
-	start += len(settingsBegin)
-	want := settingsMarkdown()
-	if got := readme[start:end]; got == want {
-		return
-	} else if !*update {
-		t.Fatalf("README.md's configuration table differs from cmd/dayline/settings.go; run\n\tgo test ./cmd/dayline -run TestREADMESettings -update\nwant:\n%s\ngot:\n%s", want, got)
+	if *update && readme != string(b) {
+		if err := os.WriteFile(readmePath, []byte(readme), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("rewrote %s", readmePath)
 	}
-	if err := os.WriteFile(readmePath, []byte(readme[:start]+want+readme[end:]), 0o644); err != nil {
-		t.Fatal(err)
+}
+
+// TestLimitRows: the limits table has a row per field of api.Limits, and
+// each setting it names is a setting of serve.
+func TestLimitRows(t *testing.T) {
+	if n := reflect.TypeFor[api.Limits]().NumField(); len(limitRows) != n {
+		t.Errorf("%d limit rows for the %d fields of api.Limits", len(limitRows), n)
 	}
-	t.Logf("rewrote %s", readmePath)
+	for _, r := range limitRows {
+		if r.setting != "" && !slices.ContainsFunc(settingsOf(verbServe), func(s setting) bool { return s.flag == r.setting }) {
+			t.Errorf("limit %q names --%s, which serve does not take", r.what, r.setting)
+		}
+	}
 }
