@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"net/http"
 	"regexp"
 	"slices"
@@ -175,6 +176,12 @@ func TestSettingsEnvAndFlags(t *testing.T) {
 	_, err = parseSettings(verbServe, nil, envOf(map[string]string{"DAYLINE_MAX_DEPTH": "deep"}))
 	if err == nil || !strings.Contains(err.Error(), "DAYLINE_MAX_DEPTH") || exitCode(err) != 2 {
 		t.Errorf("a bad environment value must be named (exit 2): %v", err)
+	}
+	if _, err := parseSettings(verbServe, []string{"--max-depth", "9"}, envOf(map[string]string{"DAYLINE_MAX_DEPTH": "deep"})); err != nil {
+		t.Errorf("a flag given replaces its variable, bad or not: %v", err)
+	}
+	if _, err := parseSettings(verbServe, []string{"-h"}, envOf(map[string]string{"DAYLINE_MAX_DEPTH": "deep"})); err != flag.ErrHelp {
+		t.Errorf("-h prints help whatever the environment holds: %v", err)
 	}
 	cfg, err = parseSettings(verbTableCreate, nil, envOf(map[string]string{"DAYLINE_MAX_DEPTH": "deep", "DAYLINE_DYNAMODB_TABLE": "t1"}))
 	if err != nil || cfg.Table != "t1" {

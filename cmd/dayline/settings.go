@@ -191,16 +191,28 @@ func flagSet(verb string, c *config) *flag.FlagSet {
 	return fs
 }
 
-// parseSettings returns verb's configuration: defaults, then the
-// environment variables of verb's settings, then args (flags only). A bad
-// environment value, an unknown or bad flag, or an argument that is no
-// flag is a usageError; -h and --help return flag.ErrHelp.
+// parseSettings returns verb's configuration: args (flags only), then,
+// for each setting no flag gave, its environment variable, then the
+// default. An unknown or bad flag, an argument that is no flag, or a bad
+// environment value (of a setting no flag gave) is a usageError; -h and
+// --help return flag.ErrHelp before the environment is read.
 func parseSettings(verb string, args []string, env func(string) (string, bool)) (config, error) {
 	var c config
 	fs := flagSet(verb, &c)
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return c, err
+		}
+		return c, usageErrorf(verb, "%v", err)
+	}
+	if fs.NArg() > 0 {
+		return c, usageErrorf(verb, "unexpected argument %q", fs.Arg(0))
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var errs []string
 	for _, s := range settingsOf(verb) {
-		if s.env == "" {
+		if s.env == "" || given[s.flag] {
 			continue
 		}
 		if v, set := env(s.env); set {
@@ -211,15 +223,6 @@ func parseSettings(verb string, args []string, env func(string) (string, bool)) 
 	}
 	if len(errs) > 0 {
 		return c, usageErrorf(verb, "bad environment: %s", strings.Join(errs, "; "))
-	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return c, err
-		}
-		return c, usageErrorf(verb, "%v", err)
-	}
-	if fs.NArg() > 0 {
-		return c, usageErrorf(verb, "unexpected argument %q", fs.Arg(0))
 	}
 	return c, nil
 }
