@@ -12,19 +12,6 @@ import (
 	"github.com/dayline/dayline/scalars"
 	"github.com/dayline/dayline/store"
 	"github.com/dayline/dayline/store/bolt"
-	"github.com/dayline/dayline/store/dynamo"
-)
-
-// Both stores satisfy every service's store interface.
-var (
-	_ app.UserStore       = (*bolt.Store)(nil)
-	_ app.ScheduleStore   = (*bolt.Store)(nil)
-	_ app.CompletionStore = (*bolt.Store)(nil)
-	_ app.UserStore       = (*dynamo.Store)(nil)
-	_ app.ScheduleStore   = (*dynamo.Store)(nil)
-	_ app.CompletionStore = (*dynamo.Store)(nil)
-	_ app.Store           = store.Store(nil)
-	_ loaders.Source      = (*bolt.Store)(nil)
 )
 
 // monday is the fixture's first clock reading: Monday 30 March 2026.
@@ -78,7 +65,7 @@ func newFixture(t *testing.T) *fixture {
 }
 
 // loaders returns fresh loaders: one operation's reads.
-func (f *fixture) loaders() *loaders.Loaders { return loaders.New(f.st, 0) }
+func (f *fixture) loaders() *loaders.Loaders { return loaders.NewImmediate(f.st) }
 
 // later moves the clock on by d and returns the new time.
 func (f *fixture) later(d time.Duration) time.Time {

@@ -84,7 +84,11 @@ func TestOpenLocalIssuerCreatesKeyOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return decodeSegment(t, tok, 0)["kid"].(string)
+		kid, ok := decodeSegment(t, tok, 0)["kid"].(string)
+		if !ok {
+			t.Fatalf("token header has no string kid: %s", tok)
+		}
+		return kid
 	}
 	if k1, k2 := kid(first), kid(second); k1 == "" || k1 != k2 {
 		t.Errorf("kid changed across reopen: %q vs %q", k1, k2)

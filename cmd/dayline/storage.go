@@ -7,8 +7,22 @@ import (
 	"path/filepath"
 
 	"github.com/dayline/dayline/api"
+	"github.com/dayline/dayline/app"
+	"github.com/dayline/dayline/loaders"
 	"github.com/dayline/dayline/store"
+	"github.com/dayline/dayline/store/bolt"
 	"github.com/dayline/dayline/store/dynamo"
+)
+
+// Both stores satisfy the contract, and so every store interface its
+// consumers declare (app's services, the loaders).
+var (
+	_ store.Store         = (*bolt.Store)(nil)
+	_ store.Store         = (*dynamo.Store)(nil)
+	_ app.UserStore       = store.Store(nil)
+	_ app.ScheduleStore   = store.Store(nil)
+	_ app.CompletionStore = store.Store(nil)
+	_ loaders.Source      = store.Store(nil)
 )
 
 // openedStore is the configured store, how to close it, and (DynamoDB) how
