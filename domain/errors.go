@@ -81,3 +81,7 @@ func Unauthorized(format string, args ...any) *Error {
 
 // BadRequest returns a BadRequest error with the given message.
 func BadRequest(format string, args ...any) *Error { return Errorf(CodeBadRequest, format, args...) }
+
+// Unavailable returns a ServiceUnavailable error with the given message:
+// the request may succeed if it is tried again later.
+func Unavailable(format string, args ...any) *Error { return Errorf(CodeUnavailable, format, args...) }

@@ -25,7 +25,7 @@ func openStore(kind, endpoint, dir string) (store.Store, *usageTotals, error) {
 			return nil, nil, fmt.Errorf("-store dynamodb needs -dynamodb-endpoint")
 		}
 		client, err := dynamo.NewClient(context.Background(), dynamo.ClientConfig{
-			Endpoint: endpoint, Region: "us-east-1", Credentials: dynamo.LocalCredentials()})
+			Endpoint: endpoint, Region: dynamo.LocalRegion, Credentials: dynamo.LocalCredentials()})
 		if err != nil {
 			return nil, nil, fmt.Errorf("dynamodb client: %w", err)
 		}

@@ -20,7 +20,7 @@ func newDynamoClient(ctx context.Context, cfg config, env func(string) (string, 
 	if _, ok := env("AWS_ACCESS_KEY_ID"); cfg.DynamoEndpoint != "" && !ok {
 		ccfg.Credentials = dynamo.LocalCredentials()
 		if cfg.Region == "" {
-			ccfg.Region = "us-east-1"
+			ccfg.Region = dynamo.LocalRegion
 		}
 	}
 	client, err := dynamo.NewClient(ctx, ccfg)

@@ -49,9 +49,11 @@ type Store struct {
 // older format (see format.go). tokens signs and verifies nextToken values.
 // Open gives up after one second with an error wrapping ErrLocked (and
 // bbolt.ErrTimeout) when another process holds the file; it returns an
-// error wrapping ErrNewerFormat for a file written by a newer dayline, and
-// one wrapping ErrNotDayline for a bbolt file that is not a dayline
-// database.
+// error wrapping ErrNewerFormat for a file written by a newer dayline, one
+// wrapping ErrNotDayline for a bbolt file that is not a dayline database,
+// one wrapping ErrWrittenByOlderDayline for a migrated file an older
+// dayline wrote into, and one wrapping ErrBackupExists for a format 1 file
+// whose backup path holds another file.
 func Open(path string, tokens *store.PageTokens) (*Store, error) {
 	if tokens == nil {
 		return nil, fmt.Errorf("open %s: page tokens are required", path)

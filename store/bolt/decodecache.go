@@ -13,8 +13,11 @@ const decodeCacheLimit = 20000
 // stored bytes, so the watch polling its agenda does not pay for JSON decoding of
 // unchanged schedules on every request. Being keyed by content it can never
 // serve stale data: a changed record has different bytes. Decoded values
-// are shared between readers, so callers must treat them as read-only (the
-// resolvers copy before changing a schedule's tasks).
+// are shared between readers, so callers must treat them as read-only:
+// app.Schedules never changes a loaded schedule's task slice in place
+// (UpdateTask and RemoveTask clone it, AddTask and ReorderTasks get a new
+// one from domain.InsertTask and domain.ReorderTasks, and
+// domain.Schedule.Changed clones it again before it is stored).
 type decodeCache struct {
 	mu      sync.RWMutex
 	records map[decodeKey]any

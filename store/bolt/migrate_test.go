@@ -86,8 +86,11 @@ func TestOpenMigratesFormat1(t *testing.T) {
 	if names, format := bucketsOf(t, path+".format1.bak"); format != "" || !slices.Equal(names, []string{"gsi1", "items"}) {
 		t.Errorf("backup %s.format1.bak: buckets %v, format %q; want format 1's", path, names, format)
 	}
-	if after, err := os.ReadFile(filepath.Join("testdata", "v1.db")); err != nil || !bytes.Equal(after, fixture) {
-		t.Errorf("the fixture changed (%v)", err)
+	if backup, err := os.ReadFile(path + ".format1.bak"); err != nil || !bytes.Equal(backup, fixture) {
+		t.Errorf("the backup does not hold the format 1 file's bytes (%v)", err)
+	}
+	if _, err := os.Stat(path + ".format1.bak.tmp"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the backup's temporary file is left: %v", err)
 	}
 
 	s := openAt(t, path) // a format 2 file opens as it is
@@ -330,4 +333,137 @@ func TestNewFileHasCurrentFormat(t *testing.T) {
 		t.Errorf("a new file got a format 1 backup: %v", err)
 	}
 	openAt(t, path) // and reopens
+}
+
+// migratedV1 returns the path of a migrated copy of testdata/v1.db.
+func migratedV1(t *testing.T) string {
+	t.Helper()
+	path, _ := copyV1(t)
+	s, err := bolt.Open(path, testTokens())
+	mustNil(t, err)
+	mustNil(t, s.Close())
+	return path
+}
+
+// openAsFormat1Code does to the file at path what the format 1 code's Open
+// did (commit d3cef89, store/bolt/db.go): create the buckets items and
+// gsi1 if missing; then it puts the items given (pk 0x00 sk -> JSON item)
+// and their gsi1 entries, as that code's writes did.
+func openAsFormat1Code(t *testing.T, path string, items map[string]string) {
+	t.Helper()
+	db, err := bbolt.Open(path, 0o600, nil)
+	mustNil(t, err)
+	mustNil(t, db.Update(func(tx *bbolt.Tx) error {
+		table, err := tx.CreateBucketIfNotExists([]byte("items"))
+		if err != nil {
+			return err
+		}
+		index, err := tx.CreateBucketIfNotExists([]byte("gsi1"))
+		if err != nil {
+			return err
+		}
+		for key, item := range items {
+			if err := table.Put([]byte(key), []byte(item)); err != nil {
+				return err
+			}
+			if err := index.Put([]byte("ORGS\x00"+key), []byte(key)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	mustNil(t, db.Close())
+}
+
+func TestOpenRefusesWritesOfOlderDayline(t *testing.T) {
+	path := migratedV1(t)
+	openAsFormat1Code(t, path, map[string]string{
+		"ORG#o9\x00ORG": `{"pk":"ORG#o9","sk":"ORG","type":"Organisation","id":"o9","gsi1pk":"ORGS","gsi1sk":"ORG#o9",` +
+			`"data":{"id":"o9","name":"Written by the older dayline","createdAt":"2026-04-01T10:00:00Z"}}`,
+	})
+	before, err := os.ReadFile(path)
+	mustNil(t, err)
+
+	s, err := bolt.Open(path, testTokens())
+	if err == nil {
+		s.Close()
+		t.Fatal("Open ignored the older dayline's writes")
+	}
+	for _, want := range []string{"hold 1 and 1 entries", path + ".format1.bak", "delete the buckets items and gsi1"} {
+		if !errors.Is(err, bolt.ErrWrittenByOlderDayline) || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q, want one wrapping ErrWrittenByOlderDayline and saying %q", err, want)
+		}
+	}
+	after, err := os.ReadFile(path)
+	mustNil(t, err)
+	if !bytes.Equal(before, after) {
+		t.Error("Open changed the file")
+	}
+}
+
+func TestOpenDropsEmptyBucketsOfOlderDayline(t *testing.T) {
+	path := migratedV1(t)
+	openAsFormat1Code(t, path, nil) // opened by an older dayline that wrote nothing
+	s := openAt(t, path)
+	orgs, err := s.GetOrganisations(t.Context(), []string{v1DataSet().org.ID})
+	mustNil(t, err)
+	if len(orgs) != 1 {
+		t.Errorf("organisations after reopening: %v", orgs)
+	}
+	mustNil(t, s.Close())
+	if names, format := bucketsOf(t, path); format != "2" || slices.Contains(names, "items") || slices.Contains(names, "gsi1") {
+		t.Errorf("buckets %v, format %q; want format 2 without items and gsi1", names, format)
+	}
+}
+
+func TestOpenOfCurrentFormatWritesNothing(t *testing.T) {
+	path := migratedV1(t)
+	before, err := os.ReadFile(path)
+	mustNil(t, err)
+	s, err := bolt.Open(path, testTokens())
+	mustNil(t, err)
+	mustNil(t, s.Close())
+	after, err := os.ReadFile(path)
+	mustNil(t, err)
+	if !bytes.Equal(before, after) {
+		t.Error("opening a file in the current format changed it")
+	}
+}
+
+func TestMigrationKeepsExistingBackup(t *testing.T) {
+	t.Run("another file", func(t *testing.T) {
+		path, fixture := copyV1(t)
+		backup := path + ".format1.bak"
+		older := []byte("an earlier backup")
+		mustNil(t, os.WriteFile(backup, older, 0o600))
+
+		s, err := bolt.Open(path, testTokens())
+		if err == nil {
+			s.Close()
+			t.Fatal("Open migrated the file although its backup path was taken")
+		}
+		if !errors.Is(err, bolt.ErrBackupExists) || !strings.Contains(err.Error(), backup) {
+			t.Errorf("error %q, want one wrapping ErrBackupExists and naming %s", err, backup)
+		}
+		if got, err := os.ReadFile(backup); err != nil || !bytes.Equal(got, older) {
+			t.Errorf("the existing backup was changed (%v)", err)
+		}
+		if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, fixture) {
+			t.Errorf("the file was changed (%v)", err)
+		}
+	})
+	t.Run("a copy of the file", func(t *testing.T) {
+		// An earlier attempt copied the file, then its migration failed.
+		path, fixture := copyV1(t)
+		mustNil(t, os.WriteFile(path+".format1.bak", fixture, 0o600))
+		s, err := bolt.Open(path, testTokens())
+		mustNil(t, err)
+		mustNil(t, s.Close())
+		if _, format := bucketsOf(t, path); format != "2" {
+			t.Errorf("format %q after migration, want 2", format)
+		}
+		if got, err := os.ReadFile(path + ".format1.bak"); err != nil || !bytes.Equal(got, fixture) {
+			t.Errorf("the backup was changed (%v)", err)
+		}
+	})
 }

@@ -143,12 +143,30 @@ func migrateV1(tx *bbolt.Tx) error {
 			return err
 		}
 	}
+	return dropV1Buckets(tx)
+}
+
+// dropV1Buckets deletes format 1's buckets from the file tx writes, if it
+// has them.
+func dropV1Buckets(tx *bbolt.Tx) error {
 	for _, name := range [][]byte{v1ItemsBucket, v1IndexBucket} {
 		if err := tx.DeleteBucket(name); err != nil && err != bbolt.ErrBucketNotFound {
 			return fmt.Errorf("drop format 1 bucket %s: %w", name, err)
 		}
 	}
 	return nil
+}
+
+// v1Entries returns how many entries format 1's buckets hold in the file
+// tx reads (0 for a missing bucket).
+func v1Entries(tx *bbolt.Tx) (items, index int) {
+	if b := tx.Bucket(v1ItemsBucket); b != nil {
+		items = count(b, nil)
+	}
+	if b := tx.Bucket(v1IndexBucket); b != nil {
+		index = count(b, nil)
+	}
+	return items, index
 }
 
 // readV1 decodes every item of format 1's items bucket.

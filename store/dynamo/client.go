@@ -44,6 +44,11 @@ func LocalCredentials() aws.CredentialsProvider {
 	return credentials.NewStaticCredentialsProvider("local", "local", "")
 }
 
+// LocalRegion is the region of clients of DynamoDB Local: it accepts any,
+// and keeps one database per access key (LocalCredentials) and region, so
+// every client of the same data names the same one.
+const LocalRegion = "us-east-1"
+
 // NewClient returns a DynamoDB client for cfg, configured as Store needs
 // (ClientOptions, then cfg.Options). With an Endpoint it does not validate
 // response checksums: DynamoDB Local's error answers carry no valid CRC32.

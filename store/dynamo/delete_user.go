@@ -35,7 +35,7 @@ func (s *Store) DeleteUser(ctx context.Context, id string, expectedVersion int) 
 	last := []txWrite{
 		s.deleteWrite(uk, versionIs(expectedVersion), s.versionFailure("user", id, uk)),
 		s.deleteWrite(userEmailClaimKey(u), missingOr("userId", id),
-			failure(domain.Errorf(domain.CodeConflict, "email %s of user %s is claimed by another user", u.Email, id))),
+			failure(emailClaimedByOther(u.Email, id))),
 		s.deleteWrite(scheduleCountKey(id), condition{}, nil),
 	}
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -112,14 +113,8 @@ func TestCheckTableMissing(t *testing.T) {
 }
 
 func TestUnreachableIsUnavailable(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := "http://" + l.Addr().String()
-	l.Close()
 	const maxAttempts = 2
-	client := dynamotest.NewClient(closed, func(o *dynamodb.Options) {
+	client := dynamotest.NewClient("http://"+refusingAddr(t), func(o *dynamodb.Options) {
 		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
 			so.MaxAttempts = maxAttempts
 			so.MaxBackoff = 10 * time.Millisecond
@@ -163,6 +158,27 @@ func TestUnreachableIsUnavailable(t *testing.T) {
 			}
 		})
 	}
+}
+
+// refusingAddr returns a loopback address that refuses every connection
+// until t ends: a TCP socket is bound to it but does not listen. The socket
+// keeps the port, so no other test can listen on it meanwhile (a port
+// freed and dialled later could be taken by one, which would answer).
+func refusingAddr(t *testing.T) string {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(sa.(*syscall.SockaddrInet4).Port))
 }
 
 type attemptCountKey struct{}

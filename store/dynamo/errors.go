@@ -13,6 +13,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/dayline/dayline/domain"
+	"github.com/dayline/dayline/scalars"
 )
 
 // unavailableMessage is what a client is told when the database cannot be
@@ -32,7 +33,13 @@ func (e *unavailableError) Error() string { return "database unavailable: " + e.
 func (e *unavailableError) Unwrap() []error { return []error{e.domainErr, e.cause} }
 
 func newUnavailable(cause error) error {
-	return &unavailableError{domainErr: domain.Errorf(domain.CodeUnavailable, unavailableMessage), cause: cause}
+	return &unavailableError{domainErr: domain.Unavailable(unavailableMessage), cause: cause}
+}
+
+// emailClaimedByOther is the Conflict error of a write that releases the
+// claim of email by user userID when another user holds that claim.
+func emailClaimedByOther(email scalars.Email, userID string) *domain.Error {
+	return domain.Errorf(domain.CodeConflict, "email %s of user %s is claimed by another user", email, userID)
 }
 
 // translate maps an error of the SDK to the store's error contract: errors

@@ -97,7 +97,7 @@ func (s *Store) UpdateUser(ctx context.Context, u domain.User, expectedVersion i
 			return fmt.Errorf("update user %s: %w", u.ID, err)
 		}
 		release := s.deleteWrite(oldClaim, missingOr("userId", u.ID),
-			failure(domain.Errorf(domain.CodeConflict, "email %s of user %s is claimed by another user", old.Email, u.ID)))
+			failure(emailClaimedByOther(old.Email, u.ID)))
 		writes = append(writes, claim, release)
 	}
 	return wrapf(s.transact(ctx, writes), "update user %s", u.ID)

@@ -31,10 +31,6 @@ const (
 	EnvRequire = "DAYLINE_REQUIRE_DYNAMODB"
 )
 
-// Region of the test clients: DynamoDB Local accepts any, and keeps one
-// database per access key (dynamo.LocalCredentials) and region.
-const Region = "us-east-1"
-
 // cleanupTimeout only turns a hung deletion of a test table into an
 // error: a healthy run never waits for it, however slow the machine.
 const cleanupTimeout = 2 * time.Minute
@@ -57,12 +53,12 @@ func Endpoint(tb testing.TB) string {
 }
 
 // NewClient returns a client of the DynamoDB Local at endpoint, built by
-// dynamo.NewClient with the test Region, dynamo.LocalCredentials and the
+// dynamo.NewClient with dynamo.LocalRegion, dynamo.LocalCredentials and the
 // default retries, then adjusted by optFns (a test may shorten the
 // retries, for example).
 func NewClient(endpoint string, optFns ...func(*dynamodb.Options)) *dynamodb.Client {
 	client, err := dynamo.NewClient(context.Background(), dynamo.ClientConfig{
-		Endpoint: endpoint, Region: Region, Credentials: dynamo.LocalCredentials(), Options: optFns,
+		Endpoint: endpoint, Region: dynamo.LocalRegion, Credentials: dynamo.LocalCredentials(), Options: optFns,
 	})
 	if err != nil {
 		// Unreachable: with a region and credentials given, NewClient reads
