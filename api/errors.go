@@ -101,7 +101,7 @@ func classify(err error) domain.Code {
 // ended (client gone, deadline passed): the one place this package builds
 // one.
 func unavailable() *domain.Error {
-	return &domain.Error{Code: domain.CodeUnavailable, Message: msgCancelled}
+	return domain.Unavailable(msgCancelled)
 }
 
 // reportInternal logs an internal error, the one log record it gets, with
