@@ -346,20 +346,43 @@ func TestDayBatchesRootAsks(t *testing.T) {
 	}
 }
 
-// TestImmediateLoadsReadAtOnce: loaders that do not wait answer Load and
-// Day from the calling goroutine with one read each (a wait would hang the
-// test: nothing else asks), and read a key once however often it is asked.
+// TestImmediateLoadsReadAtOnce: loads of NewImmediate loaders go to the
+// store as they are asked, each in its own call, never waiting to collect
+// a batch: whichever key's read comes first waits for a second call, so
+// only loads that read at once can finish (a batching loader would put
+// both keys in one call, and hang).
+// Asked again, a key is answered from the first read.
 func TestImmediateLoadsReadAtOnce(t *testing.T) {
 	src := newSource(t)
-	l := loaders.NewImmediate(src)
-	for range 2 {
-		u, err := l.Users().Load(t.Context(), "u1")
-		if err != nil || u.ID != "u1" {
-			t.Fatalf("Load: %v, %v", u, err)
+	second := make(chan struct{})
+	var calls atomic.Int32
+	src.inGetUsers = func() {
+		if calls.Add(1) == 1 {
+			<-second
+		} else {
+			close(second)
 		}
 	}
-	if n := src.getUsers.Load(); n != 1 {
-		t.Errorf("%d GetUsers calls for one key asked twice, want 1", n)
+	l := loaders.NewImmediate(src)
+	first := make(chan error, 1)
+	go func() {
+		_, err := l.Users().Load(t.Context(), "u1")
+		first <- err
+	}()
+	if _, err := l.Users().Load(t.Context(), "nobody"); domain.ErrorCode(err) != domain.CodeNotFound {
+		t.Fatalf("Load(nobody): %v, want NotFound", err)
+	}
+	if err := <-first; err != nil {
+		t.Fatalf("Load(u1): %v", err)
+	}
+	src.inGetUsers = nil
+	if u, err := l.Users().Load(t.Context(), "u1"); err != nil || u.ID != "u1" {
+		t.Fatalf("Load(u1) again: %v, %v", u, err)
+	}
+	keys := slices.Concat(src.userKeys...)
+	slices.Sort(keys)
+	if n := src.getUsers.Load(); n != 2 || !slices.Equal(keys, []string{"nobody", "u1"}) {
+		t.Errorf("%d GetUsers calls with keys %v, want 2: one for u1, one for nobody", n, src.userKeys)
 	}
 	for range 2 {
 		if _, err := l.Day(t.Context(), domain.OwnerDate{OwnerID: "u1", Day: "2026-03-30"}); err != nil {
