@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -26,7 +27,9 @@ import (
 // installed by MutateOperationContext (register responseBudget after the
 // other operation context mutators that wrap the field middleware), rather
 // than a gqlgen FieldInterceptor: that saves a closure and two calls on
-// every resolved field.
+// every resolved field. The middleware finds the response's budget in its
+// operation's budgetSlot, not in the field's context: a context lookup
+// walks every context the field is nested in, on every field.
 type responseBudget struct {
 	max     int64
 	present graphql.ErrorPresenterFunc
@@ -41,7 +44,16 @@ var _ interface {
 func (*responseBudget) ExtensionName() string                   { return "ResponseBudget" }
 func (*responseBudget) Validate(graphql.ExecutableSchema) error { return nil }
 
-type budgetKey struct{}
+// budgetSlotName names an operation's budgetSlot among its Stats
+// extensions.
+const budgetSlotName = "ResponseBudget"
+
+// budgetSlot holds the budget of the response an operation is resolving
+// (an operation resolves one response at a time: a query or mutation has
+// one, a subscription one per event, each after the previous one).
+type budgetSlot struct {
+	current atomic.Pointer[budget]
+}
 
 // errorSize is about what an error adds to a response besides its message
 // (errorType, path, locations, extensions).
@@ -62,7 +74,12 @@ func (b *responseBudget) InterceptResponse(ctx context.Context, next graphql.Res
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	spent := &budget{ctx: ctx, cancel: cancel}
-	resp := next(context.WithValue(ctx, budgetKey{}, spent))
+	if graphql.HasOperationContext(ctx) {
+		if slot, ok := graphql.GetOperationContext(ctx).Stats.GetExtension(budgetSlotName).(*budgetSlot); ok {
+			slot.current.Store(spent)
+		}
+	}
+	resp := next(ctx)
 	if resp == nil || !spent.over.Load() {
 		return resp
 	}
@@ -70,23 +87,26 @@ func (b *responseBudget) InterceptResponse(ctx context.Context, next graphql.Res
 	return &graphql.Response{Errors: gqlerror.List{b.present(ctx, err)}}
 }
 
-// MutateOperationContext puts the per-field check (checkField) around the
-// field middleware oc has. It never rejects the operation.
+// MutateOperationContext gives oc a budgetSlot (InterceptResponse fills
+// it) and puts the per-field check (checkField) around the field
+// middleware oc has. It never rejects the operation.
 func (b *responseBudget) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	slot := &budgetSlot{}
+	oc.Stats.SetExtension(budgetSlotName, slot)
 	inner := oc.ResolverMiddleware
 	oc.ResolverMiddleware = func(ctx context.Context, next graphql.Resolver) (any, error) {
-		return b.checkField(ctx, next, inner)
+		return b.checkField(ctx, slot.current.Load(), next, inner)
 	}
 	return nil
 }
 
 // checkField runs the field (through inner, the field middleware inside
-// this one) unless the response's budget is spent or its context has
-// ended, and charges what the field adds to the response.
-func (b *responseBudget) checkField(ctx context.Context, next graphql.Resolver,
+// this one) unless spent, the response's budget, is spent or its context
+// has ended, and charges what the field adds to the response. A nil spent
+// (no response budget) runs the field unchecked.
+func (b *responseBudget) checkField(ctx context.Context, spent *budget, next graphql.Resolver,
 	inner func(context.Context, graphql.Resolver) (any, error),
 ) (any, error) {
-	spent, _ := ctx.Value(budgetKey{}).(*budget)
 	if spent == nil {
 		return inner(ctx, next)
 	}
@@ -127,6 +147,8 @@ func leafSize(v any) int {
 		return 5
 	case int, int32, int64, float64:
 		return 8
+	case time.Time:
+		return 16 // as other scalars below, without reflection
 	}
 	r := reflect.ValueOf(v)
 	for r.Kind() == reflect.Pointer {

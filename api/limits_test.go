@@ -133,10 +133,14 @@ func TestListCost(t *testing.T) {
 // has ended, no further field runs.
 func TestBudgetStopsFields(t *testing.T) {
 	b := &responseBudget{max: 3, present: func(_ context.Context, err error) *gqlerror.Error { return &gqlerror.Error{Message: err.Error()} }}
+	oc := &graphql.OperationContext{ResolverMiddleware: resolve}
+	if err := b.MutateOperationContext(context.Background(), oc); err != nil {
+		t.Fatal(err)
+	}
 	ran := 0
-	resp := b.InterceptResponse(context.Background(), func(ctx context.Context) *graphqlResponse {
+	resp := b.InterceptResponse(graphql.WithOperationContext(context.Background(), oc), func(ctx context.Context) *graphqlResponse {
 		for range 5 {
-			_, _ = b.checkField(ctx, func(context.Context) (any, error) { ran++; return "0123456789", nil }, resolve)
+			_, _ = oc.ResolverMiddleware(ctx, func(context.Context) (any, error) { ran++; return "0123456789", nil })
 		}
 		return &graphqlResponse{}
 	})

@@ -120,8 +120,9 @@ var fallbackBody = func() []byte {
 }()
 
 // WriteResponse writes r as AppSync-shaped JSON. The data, already JSON
-// written by gqlgen, is copied as is (json.Marshal would re-validate and
-// compact it, a measurable cost on every request).
+// written by gqlgen, is written as is (json.Marshal would re-validate and
+// compact it, a measurable cost on every request), straight to w rather
+// than copied into one buffer first: w (an http.ResponseWriter) buffers.
 func WriteResponse(w io.Writer, r *graphql.Response) {
 	out := NewResponse(r)
 	data := out.Data
@@ -135,14 +136,12 @@ func WriteResponse(w io.Writer, r *graphql.Response) {
 		_, _ = w.Write(rest)
 		return
 	}
-	buf := make([]byte, 0, len(data)+len(rest)+10)
-	buf = append(buf, `{"data":`...)
-	buf = append(buf, data...)
+	_, _ = io.WriteString(w, `{"data":`)
+	_, _ = w.Write(data)
 	if len(rest) > 2 { // rest is {} or {"errors":...,...}
-		buf = append(buf, ',')
-		buf = append(buf, rest[1:]...)
+		_, _ = io.WriteString(w, ",")
+		_, _ = w.Write(rest[1:])
 	} else {
-		buf = append(buf, '}')
+		_, _ = io.WriteString(w, "}")
 	}
-	_, _ = w.Write(buf)
 }

@@ -17,8 +17,8 @@ func (s *Store) FindUsersByEmail(ctx context.Context, email string) ([]domain.Us
 	}
 	want := domain.NormalizedEmail(scalars.Email(email))
 	var out []domain.User
-	err := s.view(func(t txn) error {
-		return t.users.ForEach(func(k, raw []byte) error {
+	err := s.view(func(t *txn) error {
+		return t.users().ForEach(func(k, raw []byte) error {
 			u, err := decodeRecord[userRecord](raw)
 			if err != nil {
 				return fmt.Errorf("record %q: %w", k, err)

@@ -23,9 +23,9 @@ func (s *Store) PutCompletion(ctx context.Context, c domain.Completion) (domain.
 	}
 	r := newCompletionRecord(c)
 	stored := r.domain()
-	err = s.update(func(t txn) error {
+	err = s.update(func(t *txn) error {
 		k := completionKey(c.OwnerID, day, c.TaskID)
-		held, ok, err := get[completionRecord](t, t.completions, k)
+		held, ok, err := get[completionRecord](t, t.completions(), k)
 		if err != nil {
 			return err
 		}
@@ -33,7 +33,7 @@ func (s *Store) PutCompletion(ctx context.Context, c domain.Completion) (domain.
 			stored = held
 			return nil
 		}
-		return put(t.completions, k, r)
+		return put(t.completions(), k, r)
 	})
 	if err != nil {
 		return domain.Completion{}, fmt.Errorf("put completion of task %s on %s: %w", c.TaskID, day, err)
@@ -48,8 +48,8 @@ func (s *Store) DeleteCompletion(ctx context.Context, ownerID, day, taskID strin
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("delete completion: %w", err)
 	}
-	err := s.update(func(t txn) error {
-		return t.completions.Delete(completionKey(ownerID, day, taskID))
+	err := s.update(func(t *txn) error {
+		return t.completions().Delete(completionKey(ownerID, day, taskID))
 	})
 	if err != nil {
 		return fmt.Errorf("delete completion of task %s on %s: %w", taskID, day, err)
@@ -65,13 +65,13 @@ func (s *Store) CompletionsOn(ctx context.Context, days []domain.OwnerDate) (map
 		return nil, fmt.Errorf("completions on days: %w", err)
 	}
 	out := make(map[domain.OwnerDate][]domain.Completion, len(days))
-	err := s.view(func(t txn) error {
+	err := s.view(func(t *txn) error {
 		for _, od := range days {
 			if _, done := out[od]; done {
 				continue
 			}
 			list := []domain.Completion{}
-			err := scan(t.completions, completionDayPrefix(od.OwnerID, od.Day), func(k, raw []byte) error {
+			err := scan(t.completions(), completionDayPrefix(od.OwnerID, od.Day), func(k, raw []byte) error {
 				c, err := cachedDecode[completionRecord](t.cache, raw)
 				if err != nil {
 					return fmt.Errorf("record %q: %w", k, err)
@@ -93,9 +93,9 @@ func (s *Store) CompletionsOn(ctx context.Context, days []domain.OwnerDate) (map
 }
 
 // deleteCompletions removes every completion of ownerID.
-func (t txn) deleteCompletions(ownerID string) error {
+func (t *txn) deleteCompletions(ownerID string) error {
 	var keys [][]byte
-	err := scan(t.completions, completionsPrefix(ownerID), func(k, _ []byte) error {
+	err := scan(t.completions(), completionsPrefix(ownerID), func(k, _ []byte) error {
 		keys = append(keys, append([]byte(nil), k...))
 		return nil
 	})
@@ -103,7 +103,7 @@ func (t txn) deleteCompletions(ownerID string) error {
 		return err
 	}
 	for _, k := range keys {
-		if err := t.completions.Delete(k); err != nil {
+		if err := t.completions().Delete(k); err != nil {
 			return err
 		}
 	}

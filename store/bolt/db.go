@@ -84,51 +84,76 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// txn gives access to the buckets inside one bbolt transaction.
+// txn gives access to the buckets inside one bbolt transaction. A bucket
+// is opened when first used (opening one costs a lookup and an allocation
+// in a read transaction), so a read pays only for the buckets it touches.
 type txn struct {
-	orgs           *bbolt.Bucket
-	users          *bbolt.Bucket
-	members        *bbolt.Bucket
-	emails         *bbolt.Bucket
-	schedules      *bbolt.Bucket
-	ownerSchedules *bbolt.Bucket
-	taskRefs       *bbolt.Bucket
-	completions    *bbolt.Bucket
-	cache          *decodeCache // nil in write transactions
+	tx    *bbolt.Tx
+	open  [bucketCount]*bbolt.Bucket
+	cache *decodeCache // nil in write transactions
 }
 
+// The buckets of the current format, by index into txn.open.
+const (
+	orgsBucketID = iota
+	usersBucketID
+	membersBucketID
+	emailsBucketID
+	schedulesBucketID
+	ownerSchedulesBucketID
+	taskRefsBucketID
+	completionsBucketID
+	bucketCount
+)
+
+// bucketNames names the bucket of each bucket id.
+var bucketNames = [bucketCount][]byte{
+	orgsBucketID:           organisationsBucket,
+	usersBucketID:          usersBucket,
+	membersBucketID:        membersBucket,
+	emailsBucketID:         emailsBucket,
+	schedulesBucketID:      schedulesBucket,
+	ownerSchedulesBucketID: ownerSchedulesBucket,
+	taskRefsBucketID:       taskRefsBucket,
+	completionsBucketID:    completionsBucket,
+}
+
+// bucket returns the bucket id, opening it on first use. The transaction
+// must hold every bucket of the current format (Open makes sure of it).
+func (t *txn) bucket(id int) *bbolt.Bucket {
+	if t.open[id] == nil {
+		t.open[id] = t.tx.Bucket(bucketNames[id])
+	}
+	return t.open[id]
+}
+
+func (t *txn) orgs() *bbolt.Bucket           { return t.bucket(orgsBucketID) }
+func (t *txn) users() *bbolt.Bucket          { return t.bucket(usersBucketID) }
+func (t *txn) members() *bbolt.Bucket        { return t.bucket(membersBucketID) }
+func (t *txn) emails() *bbolt.Bucket         { return t.bucket(emailsBucketID) }
+func (t *txn) schedules() *bbolt.Bucket      { return t.bucket(schedulesBucketID) }
+func (t *txn) ownerSchedules() *bbolt.Bucket { return t.bucket(ownerSchedulesBucketID) }
+func (t *txn) taskRefs() *bbolt.Bucket       { return t.bucket(taskRefsBucketID) }
+func (t *txn) completions() *bbolt.Bucket    { return t.bucket(completionsBucketID) }
+
 // view runs fn in a read transaction.
-func (s *Store) view(fn func(t txn) error) error {
+func (s *Store) view(fn func(t *txn) error) error {
 	return s.db.View(func(tx *bbolt.Tx) error {
-		t := newTxn(tx)
-		t.cache = s.cache
-		return fn(t)
+		return fn(&txn{tx: tx, cache: s.cache})
 	})
 }
 
 // update runs fn in a write transaction; any error rolls everything back.
-func (s *Store) update(fn func(t txn) error) error {
+func (s *Store) update(fn func(t *txn) error) error {
 	return s.db.Update(func(tx *bbolt.Tx) error { return fn(newTxn(tx)) })
 }
 
-// newTxn returns the buckets of tx, which must hold every bucket of the
-// current format (Open makes sure of it).
-func newTxn(tx *bbolt.Tx) txn {
-	return txn{
-		orgs:           tx.Bucket(organisationsBucket),
-		users:          tx.Bucket(usersBucket),
-		members:        tx.Bucket(membersBucket),
-		emails:         tx.Bucket(emailsBucket),
-		schedules:      tx.Bucket(schedulesBucket),
-		ownerSchedules: tx.Bucket(ownerSchedulesBucket),
-		taskRefs:       tx.Bucket(taskRefsBucket),
-		completions:    tx.Bucket(completionsBucket),
-	}
-}
+// newTxn returns a write transaction's buckets (no decode cache).
+func newTxn(tx *bbolt.Tx) *txn { return &txn{tx: tx} }
 
 // get returns the domain value of the R stored at key in b; ok is false
 // when there is none.
-func get[R record[D], D any](t txn, b *bbolt.Bucket, key []byte) (d D, ok bool, err error) {
+func get[R record[D], D any](t *txn, b *bbolt.Bucket, key []byte) (d D, ok bool, err error) {
 	raw := b.Get(key)
 	if raw == nil {
 		return d, false, nil
@@ -174,7 +199,7 @@ func count(b *bbolt.Bucket, prefix []byte) int {
 // indexed returns the domain value of the R stored in b under the id an
 // index entry (key k, value id) holds; an entry pointing at nothing is an
 // internal error.
-func indexed[R record[D], D any](t txn, b *bbolt.Bucket, k, id []byte) (D, error) {
+func indexed[R record[D], D any](t *txn, b *bbolt.Bucket, k, id []byte) (D, error) {
 	d, ok, err := get[R](t, b, id)
 	if err == nil && !ok {
 		err = fmt.Errorf("index entry %q points at a missing record %q", k, id)
@@ -185,9 +210,9 @@ func indexed[R record[D], D any](t txn, b *bbolt.Bucket, k, id []byte) (D, error
 // getMany returns the domain values of the Rs stored in the bucket of
 // each unique id, in the order of first mention, read in one transaction;
 // missing ids are omitted.
-func getMany[R record[D], D any](s *Store, bucket func(t txn) *bbolt.Bucket, ids []string) ([]D, error) {
+func getMany[R record[D], D any](s *Store, bucket func(t *txn) *bbolt.Bucket, ids []string) ([]D, error) {
 	out := make([]D, 0, len(ids))
-	err := s.view(func(t txn) error {
+	err := s.view(func(t *txn) error {
 		b := bucket(t)
 		for _, id := range store.UniqueIDs(ids) {
 			d, ok, err := get[R](t, b, idKey(id))

@@ -19,16 +19,15 @@ const decodeCacheLimit = 20000
 // one from domain.InsertTask and domain.ReorderTasks, and
 // domain.Schedule.Changed clones it again before it is stored).
 type decodeCache struct {
-	mu      sync.RWMutex
-	records map[decodeKey]any
+	mu sync.RWMutex
+	// records holds, per record type, the decoded value of each stored
+	// form. Keying the inner map by the bytes alone lets a lookup use
+	// them without copying (m[string(raw)]).
+	records map[reflect.Type]map[string]any
+	n       int // values held, over all types
 }
 
-type decodeKey struct {
-	typ reflect.Type
-	raw string
-}
-
-func newDecodeCache() *decodeCache { return &decodeCache{records: map[decodeKey]any{}} }
+func newDecodeCache() *decodeCache { return &decodeCache{records: map[reflect.Type]map[string]any{}} }
 
 // cachedDecode returns the domain value of the R stored as raw, decoding it
 // at most once while it stays cached. c may be nil (no caching).
@@ -36,9 +35,9 @@ func cachedDecode[R record[D], D any](c *decodeCache, raw []byte) (D, error) {
 	if c == nil {
 		return decodeRecord[R](raw)
 	}
-	key := decodeKey{reflect.TypeFor[R](), string(raw)}
+	typ := reflect.TypeFor[R]()
 	c.mu.RLock()
-	v, ok := c.records[key]
+	v, ok := c.records[typ][string(raw)]
 	c.mu.RUnlock()
 	if d, hit := v.(D); ok && hit {
 		return d, nil
@@ -48,10 +47,18 @@ func cachedDecode[R record[D], D any](c *decodeCache, raw []byte) (D, error) {
 		return d, err
 	}
 	c.mu.Lock()
-	if len(c.records) >= decodeCacheLimit {
-		c.records = map[decodeKey]any{}
+	if c.n >= decodeCacheLimit {
+		c.records, c.n = map[reflect.Type]map[string]any{}, 0
 	}
-	c.records[key] = d
+	m := c.records[typ]
+	if m == nil {
+		m = map[string]any{}
+		c.records[typ] = m
+	}
+	if _, held := m[string(raw)]; !held {
+		c.n++
+	}
+	m[string(raw)] = d
 	c.mu.Unlock()
 	return d, nil
 }

@@ -130,7 +130,7 @@ func migrateV1(tx *bbolt.Tx) error {
 		}
 	}
 	for _, ref := range data.taskRefs {
-		if err := put(t.taskRefs, idKey(ref.TaskID), newTaskRefRecord(ref)); err != nil {
+		if err := put(t.taskRefs(), idKey(ref.TaskID), newTaskRefRecord(ref)); err != nil {
 			return err
 		}
 	}
@@ -139,7 +139,7 @@ func migrateV1(tx *bbolt.Tx) error {
 		if err != nil {
 			return fmt.Errorf("completion of task %s: %w", c.TaskID, err)
 		}
-		if err := put(t.completions, completionKey(c.OwnerID, day, c.TaskID), newCompletionRecord(c)); err != nil {
+		if err := put(t.completions(), completionKey(c.OwnerID, day, c.TaskID), newCompletionRecord(c)); err != nil {
 			return err
 		}
 	}

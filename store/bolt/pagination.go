@@ -15,20 +15,20 @@ import (
 type list struct {
 	scope   string // names the list in its page tokens
 	prefix  []byte
-	index   func(t txn) *bbolt.Bucket
-	records func(t txn) *bbolt.Bucket
+	index   func(t *txn) *bbolt.Bucket
+	records func(t *txn) *bbolt.Bucket
 }
 
 // membersList is an organisation's members in creation order.
 func membersList(orgID string) list {
 	return list{scope: "members/" + orgID, prefix: membersPrefix(orgID),
-		index: func(t txn) *bbolt.Bucket { return t.members }, records: func(t txn) *bbolt.Bucket { return t.users }}
+		index: func(t *txn) *bbolt.Bucket { return t.members() }, records: func(t *txn) *bbolt.Bucket { return t.users() }}
 }
 
 // ownerSchedulesList is an owner's schedules by id.
 func ownerSchedulesList(ownerID string) list {
 	return list{scope: "schedules/" + ownerID, prefix: ownerSchedulesPrefix(ownerID),
-		index: func(t txn) *bbolt.Bucket { return t.ownerSchedules }, records: func(t txn) *bbolt.Bucket { return t.schedules }}
+		index: func(t *txn) *bbolt.Bucket { return t.ownerSchedules() }, records: func(t *txn) *bbolt.Bucket { return t.schedules() }}
 }
 
 // pageCursor is the position a nextToken carries: the index key, less the
@@ -38,7 +38,7 @@ type pageCursor struct {
 }
 
 // listAll returns every record of l, in order, read in transaction t.
-func listAll[R record[D], D any](t txn, l list) ([]D, error) {
+func listAll[R record[D], D any](t *txn, l list) ([]D, error) {
 	out := []D{}
 	records := l.records(t)
 	err := scan(l.index(t), l.prefix, func(k, id []byte) error {
@@ -75,7 +75,7 @@ func queryPage[R record[D], D any](s *Store, l list, page domain.PageRequest) (d
 	items := make([]D, 0, limit)
 	var last []byte
 	more := false
-	err := s.view(func(t txn) error {
+	err := s.view(func(t *txn) error {
 		records := l.records(t)
 		c := l.index(t).Cursor()
 		k, id := c.Seek(start)

@@ -17,7 +17,7 @@ func (s *Store) GetSchedules(ctx context.Context, ids []string) ([]domain.Schedu
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("get schedules: %w", err)
 	}
-	out, err := getMany[scheduleRecord](s, func(t txn) *bbolt.Bucket { return t.schedules }, ids)
+	out, err := getMany[scheduleRecord](s, func(t *txn) *bbolt.Bucket { return t.schedules() }, ids)
 	if err != nil {
 		return nil, fmt.Errorf("get schedules: %w", err)
 	}
@@ -32,7 +32,7 @@ func (s *Store) SchedulesByOwners(ctx context.Context, ownerIDs []string) (map[s
 		return nil, fmt.Errorf("schedules by owners: %w", err)
 	}
 	out := make(map[string][]domain.Schedule, len(ownerIDs))
-	err := s.view(func(t txn) error {
+	err := s.view(func(t *txn) error {
 		for _, owner := range store.UniqueIDs(ownerIDs) {
 			list, err := listAll[scheduleRecord](t, ownerSchedulesList(owner))
 			if err != nil {
@@ -73,8 +73,8 @@ func (s *Store) CreateSchedule(ctx context.Context, sc domain.Schedule) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("create schedule %s: %w", sc.ID, err)
 	}
-	err := s.update(func(t txn) error {
-		if t.schedules.Get(idKey(sc.ID)) != nil {
+	err := s.update(func(t *txn) error {
+		if t.schedules().Get(idKey(sc.ID)) != nil {
 			return domain.Taken("schedule", sc.ID)
 		}
 		owner, ok, err := t.user(sc.OwnerID)
@@ -84,7 +84,7 @@ func (s *Store) CreateSchedule(ctx context.Context, sc domain.Schedule) error {
 		if !ok || owner.OrganisationID != sc.OrganisationID {
 			return domain.NotFound("user", sc.OwnerID)
 		}
-		if count(t.ownerSchedules, ownerSchedulesPrefix(sc.OwnerID)) >= domain.MaxSchedulesPerOwner {
+		if count(t.ownerSchedules(), ownerSchedulesPrefix(sc.OwnerID)) >= domain.MaxSchedulesPerOwner {
 			return domain.TooManySchedules()
 		}
 		if err := t.putTaskRefs(sc); err != nil {
@@ -112,12 +112,12 @@ func (s *Store) UpdateSchedule(ctx context.Context, sc domain.Schedule, expected
 	if err := store.CheckNextVersion("schedule", sc.ID, sc.Version, expectedVersion); err != nil {
 		return err
 	}
-	err := s.update(func(t txn) error {
+	err := s.update(func(t *txn) error {
 		old, err := t.scheduleAt(sc.ID, expectedVersion)
 		if err != nil {
 			return err
 		}
-		if old.OwnerID != sc.OwnerID && count(t.ownerSchedules, ownerSchedulesPrefix(sc.OwnerID)) >= domain.MaxSchedulesPerOwner {
+		if old.OwnerID != sc.OwnerID && count(t.ownerSchedules(), ownerSchedulesPrefix(sc.OwnerID)) >= domain.MaxSchedulesPerOwner {
 			return domain.TooManySchedules()
 		}
 		if err := t.putTaskRefs(sc); err != nil {
@@ -150,7 +150,7 @@ func (s *Store) DeleteSchedule(ctx context.Context, id string, expectedVersion i
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("delete schedule %s: %w", id, err)
 	}
-	err := s.update(func(t txn) error {
+	err := s.update(func(t *txn) error {
 		old, err := t.scheduleAt(id, expectedVersion)
 		if err != nil {
 			return err
@@ -170,7 +170,7 @@ func (s *Store) GetTaskRefs(ctx context.Context, taskIDs []string) ([]domain.Tas
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("get task refs: %w", err)
 	}
-	out, err := getMany[taskRefRecord](s, func(t txn) *bbolt.Bucket { return t.taskRefs }, taskIDs)
+	out, err := getMany[taskRefRecord](s, func(t *txn) *bbolt.Bucket { return t.taskRefs() }, taskIDs)
 	if err != nil {
 		return nil, fmt.Errorf("get task refs: %w", err)
 	}
@@ -179,8 +179,8 @@ func (s *Store) GetTaskRefs(ctx context.Context, taskIDs []string) ([]domain.Tas
 
 // scheduleAt returns the stored schedule with id, or NotFound if there is
 // none, or Conflict if its version is not expectedVersion.
-func (t txn) scheduleAt(id string, expectedVersion int) (domain.Schedule, error) {
-	sc, ok, err := get[scheduleRecord](t, t.schedules, idKey(id))
+func (t *txn) scheduleAt(id string, expectedVersion int) (domain.Schedule, error) {
+	sc, ok, err := get[scheduleRecord](t, t.schedules(), idKey(id))
 	if err != nil {
 		return domain.Schedule{}, err
 	}
@@ -195,28 +195,28 @@ func (t txn) scheduleAt(id string, expectedVersion int) (domain.Schedule, error)
 
 // putSchedule writes sc and its owner's entry; old is the stored schedule
 // it replaces, if any, whose entry moves when the owner changes.
-func (t txn) putSchedule(sc domain.Schedule, old *domain.Schedule) error {
+func (t *txn) putSchedule(sc domain.Schedule, old *domain.Schedule) error {
 	if old != nil && old.OwnerID != sc.OwnerID {
-		if err := t.ownerSchedules.Delete(ownerScheduleKey(old.OwnerID, old.ID)); err != nil {
+		if err := t.ownerSchedules().Delete(ownerScheduleKey(old.OwnerID, old.ID)); err != nil {
 			return err
 		}
 	}
-	if err := put(t.schedules, idKey(sc.ID), newScheduleRecord(sc)); err != nil {
+	if err := put(t.schedules(), idKey(sc.ID), newScheduleRecord(sc)); err != nil {
 		return err
 	}
-	return t.ownerSchedules.Put(ownerScheduleKey(sc.OwnerID, sc.ID), idKey(sc.ID))
+	return t.ownerSchedules().Put(ownerScheduleKey(sc.OwnerID, sc.ID), idKey(sc.ID))
 }
 
 // putTaskRefs writes a reference for each task of sc. Conflict if a task id
 // appears twice in sc or belongs to another schedule.
-func (t txn) putTaskRefs(sc domain.Schedule) error {
+func (t *txn) putTaskRefs(sc domain.Schedule) error {
 	seen := make(map[string]bool, len(sc.Tasks))
 	for _, task := range sc.Tasks {
 		if seen[task.ID] {
 			return store.TaskListedTwice(task.ID, sc.ID)
 		}
 		seen[task.ID] = true
-		held, ok, err := get[taskRefRecord](t, t.taskRefs, idKey(task.ID))
+		held, ok, err := get[taskRefRecord](t, t.taskRefs(), idKey(task.ID))
 		if err != nil {
 			return err
 		}
@@ -224,7 +224,7 @@ func (t txn) putTaskRefs(sc domain.Schedule) error {
 			return store.TaskInOtherSchedule(task.ID)
 		}
 		ref := domain.TaskRef{TaskID: task.ID, ScheduleID: sc.ID, OwnerID: sc.OwnerID, OrganisationID: sc.OrganisationID}
-		if err := put(t.taskRefs, idKey(task.ID), newTaskRefRecord(ref)); err != nil {
+		if err := put(t.taskRefs(), idKey(task.ID), newTaskRefRecord(ref)); err != nil {
 			return err
 		}
 	}
@@ -232,31 +232,31 @@ func (t txn) putTaskRefs(sc domain.Schedule) error {
 }
 
 // deleteTaskRef removes the reference of taskID if it points at scheduleID.
-func (t txn) deleteTaskRef(taskID, scheduleID string) error {
-	held, ok, err := get[taskRefRecord](t, t.taskRefs, idKey(taskID))
+func (t *txn) deleteTaskRef(taskID, scheduleID string) error {
+	held, ok, err := get[taskRefRecord](t, t.taskRefs(), idKey(taskID))
 	if err != nil || !ok || held.ScheduleID != scheduleID {
 		return err
 	}
-	return t.taskRefs.Delete(idKey(taskID))
+	return t.taskRefs().Delete(idKey(taskID))
 }
 
 // deleteSchedule removes sc, its owner's entry and the references of its
 // tasks.
-func (t txn) deleteSchedule(sc domain.Schedule) error {
+func (t *txn) deleteSchedule(sc domain.Schedule) error {
 	for _, task := range sc.Tasks {
 		if err := t.deleteTaskRef(task.ID, sc.ID); err != nil {
 			return err
 		}
 	}
-	if err := t.ownerSchedules.Delete(ownerScheduleKey(sc.OwnerID, sc.ID)); err != nil {
+	if err := t.ownerSchedules().Delete(ownerScheduleKey(sc.OwnerID, sc.ID)); err != nil {
 		return err
 	}
-	return t.schedules.Delete(idKey(sc.ID))
+	return t.schedules().Delete(idKey(sc.ID))
 }
 
 // deleteOwnerSchedules removes every schedule of ownerID with its task
 // references.
-func (t txn) deleteOwnerSchedules(ownerID string) error {
+func (t *txn) deleteOwnerSchedules(ownerID string) error {
 	schedules, err := listAll[scheduleRecord](t, ownerSchedulesList(ownerID))
 	if err != nil {
 		return err

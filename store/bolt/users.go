@@ -18,8 +18,8 @@ func (s *Store) CreateOrganisation(ctx context.Context, org domain.Organisation,
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("create organisation %s: %w", org.ID, err)
 	}
-	err := s.update(func(t txn) error {
-		if t.orgs.Get(idKey(org.ID)) != nil {
+	err := s.update(func(t *txn) error {
+		if t.orgs().Get(idKey(org.ID)) != nil {
 			return domain.Taken("organisation", org.ID)
 		}
 		if err := t.putOrganisation(org); err != nil {
@@ -40,7 +40,7 @@ func (s *Store) GetOrganisations(ctx context.Context, ids []string) ([]domain.Or
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("get organisations: %w", err)
 	}
-	out, err := getMany[organisationRecord](s, func(t txn) *bbolt.Bucket { return t.orgs }, ids)
+	out, err := getMany[organisationRecord](s, func(t *txn) *bbolt.Bucket { return t.orgs() }, ids)
 	if err != nil {
 		return nil, fmt.Errorf("get organisations: %w", err)
 	}
@@ -54,7 +54,7 @@ func (s *Store) GetUsers(ctx context.Context, ids []string) ([]domain.User, erro
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("get users: %w", err)
 	}
-	out, err := getMany[userRecord](s, func(t txn) *bbolt.Bucket { return t.users }, ids)
+	out, err := getMany[userRecord](s, func(t *txn) *bbolt.Bucket { return t.users() }, ids)
 	if err != nil {
 		return nil, fmt.Errorf("get users: %w", err)
 	}
@@ -82,7 +82,7 @@ func (s *Store) CreateUser(ctx context.Context, u domain.User) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("create user %s: %w", u.ID, err)
 	}
-	if err := s.update(func(t txn) error { return t.insertUser(u) }); err != nil {
+	if err := s.update(func(t *txn) error { return t.insertUser(u) }); err != nil {
 		return fmt.Errorf("create user %s: %w", u.ID, err)
 	}
 	return nil
@@ -100,7 +100,7 @@ func (s *Store) UpdateUser(ctx context.Context, u domain.User, expectedVersion i
 	if err := store.CheckNextVersion("user", u.ID, u.Version, expectedVersion); err != nil {
 		return err
 	}
-	err := s.update(func(t txn) error {
+	err := s.update(func(t *txn) error {
 		old, err := t.userAt(u.ID, expectedVersion)
 		if err != nil {
 			return err
@@ -129,7 +129,7 @@ func (s *Store) DeleteUser(ctx context.Context, id string, expectedVersion int) 
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("delete user %s: %w", id, err)
 	}
-	err := s.update(func(t txn) error {
+	err := s.update(func(t *txn) error {
 		old, err := t.userAt(id, expectedVersion)
 		if err != nil {
 			return err
@@ -143,10 +143,10 @@ func (s *Store) DeleteUser(ctx context.Context, id string, expectedVersion int) 
 		if err := t.deleteCompletions(id); err != nil {
 			return err
 		}
-		if err := t.members.Delete(memberKey(old)); err != nil {
+		if err := t.members().Delete(memberKey(old)); err != nil {
 			return err
 		}
-		return t.users.Delete(idKey(id))
+		return t.users().Delete(idKey(id))
 	})
 	if err != nil {
 		return fmt.Errorf("delete user %s: %w", id, err)
@@ -155,18 +155,18 @@ func (s *Store) DeleteUser(ctx context.Context, id string, expectedVersion int) 
 }
 
 // putOrganisation writes o, replacing any organisation with its id.
-func (t txn) putOrganisation(o domain.Organisation) error {
-	return put(t.orgs, idKey(o.ID), newOrganisationRecord(o))
+func (t *txn) putOrganisation(o domain.Organisation) error {
+	return put(t.orgs(), idKey(o.ID), newOrganisationRecord(o))
 }
 
 // user returns the stored user with id; ok is false if there is none.
-func (t txn) user(id string) (domain.User, bool, error) {
-	return get[userRecord](t, t.users, idKey(id))
+func (t *txn) user(id string) (domain.User, bool, error) {
+	return get[userRecord](t, t.users(), idKey(id))
 }
 
 // userAt returns the stored user with id, or NotFound if there is none, or
 // Conflict if its version is not expectedVersion.
-func (t txn) userAt(id string, expectedVersion int) (domain.User, error) {
+func (t *txn) userAt(id string, expectedVersion int) (domain.User, error) {
 	u, ok, err := t.user(id)
 	if err != nil {
 		return domain.User{}, err
@@ -182,8 +182,8 @@ func (t txn) userAt(id string, expectedVersion int) (domain.User, error) {
 
 // insertUser writes a new user and its email claim. Conflict if the id
 // exists or the email is claimed by another user.
-func (t txn) insertUser(u domain.User) error {
-	if t.users.Get(idKey(u.ID)) != nil {
+func (t *txn) insertUser(u domain.User) error {
+	if t.users().Get(idKey(u.ID)) != nil {
 		return domain.Taken("user", u.ID)
 	}
 	if err := t.claimEmail(u); err != nil {
@@ -194,33 +194,33 @@ func (t txn) insertUser(u domain.User) error {
 
 // putUser writes u and its members entry; old is the stored user it
 // replaces, if any, whose members entry moves when its key changes.
-func (t txn) putUser(u domain.User, old *domain.User) error {
+func (t *txn) putUser(u domain.User, old *domain.User) error {
 	if old != nil && !bytes.Equal(memberKey(*old), memberKey(u)) {
-		if err := t.members.Delete(memberKey(*old)); err != nil {
+		if err := t.members().Delete(memberKey(*old)); err != nil {
 			return err
 		}
 	}
-	if err := put(t.users, idKey(u.ID), newUserRecord(u)); err != nil {
+	if err := put(t.users(), idKey(u.ID), newUserRecord(u)); err != nil {
 		return err
 	}
-	return t.members.Put(memberKey(u), idKey(u.ID))
+	return t.members().Put(memberKey(u), idKey(u.ID))
 }
 
 // claimEmail writes u's email claim. Conflict (store.EmailTaken) if another
 // user holds it.
-func (t txn) claimEmail(u domain.User) error {
+func (t *txn) claimEmail(u domain.User) error {
 	k := emailKey(u)
-	if held := t.emails.Get(k); held != nil && string(held) != u.ID {
+	if held := t.emails().Get(k); held != nil && string(held) != u.ID {
 		return store.EmailTaken(u.Email)
 	}
-	return t.emails.Put(k, idKey(u.ID))
+	return t.emails().Put(k, idKey(u.ID))
 }
 
 // releaseEmail removes u's email claim if u holds it.
-func (t txn) releaseEmail(u domain.User) error {
+func (t *txn) releaseEmail(u domain.User) error {
 	k := emailKey(u)
-	if held := t.emails.Get(k); held == nil || string(held) != u.ID {
+	if held := t.emails().Get(k); held == nil || string(held) != u.ID {
 		return nil
 	}
-	return t.emails.Delete(k)
+	return t.emails().Delete(k)
 }
