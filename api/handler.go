@@ -103,6 +103,8 @@ func New(cfg Config) *Handler {
 	srv.Use(newShapeLimit(limits))
 	srv.Use(cost)
 	srv.Use(authorizer)
+	// Last: its field middleware wraps the authorizer's, so denied fields
+	// count towards the response size (see responseBudget).
 	srv.Use(&responseBudget{max: int64(limits.MaxResponseBytes), present: present})
 	// Mutation fields run one after another and each may change what the
 	// next reads: each gets fresh loaders, so none reads a cached value an
