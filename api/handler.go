@@ -5,8 +5,12 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
+	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -14,9 +18,11 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/dayline/dayline/app"
 	"github.com/dayline/dayline/auth"
+	"github.com/dayline/dayline/domain"
 	"github.com/dayline/dayline/graph"
 	"github.com/dayline/dayline/loaders"
 	"github.com/dayline/dayline/resolvers"
@@ -87,6 +93,7 @@ func New(cfg Config) *Handler {
 	present := presentError(cfg.Logger)
 
 	srv := handler.New(schema)
+	srv.AddTransport(inProcess{}) // Execute's; serves no HTTP request
 	srv.AddTransport(HTTPTransport{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	// The shape limit counts tokens before anything is parsed; gqlgen's own
@@ -224,3 +231,85 @@ func metered(ctx context.Context, cfg Config, next graphql.ResponseHandler) *gra
 	}
 	return resp
 }
+
+// Execute runs one GraphQL operation in process, on the executor that
+// serves HTTP and with all of its extensions (limits, field authorization,
+// response budget, error presenter, per-operation loaders): the AppSync
+// adapter's way in. ctx carries the caller (auth.WithIdentity) and the
+// request id (WithRequestID). Errors are in the response, presented as
+// over HTTP (extensions.code); a request refused before it ran (parse,
+// validation, limits) answers errors and no data.
+func (h *Handler) Execute(ctx context.Context, params *graphql.RawParams) *graphql.Response {
+	call := &inProcessCall{params: params}
+	r, err := http.NewRequestWithContext(context.WithValue(ctx, inProcessKey{}, call), http.MethodPost, "/", http.NoBody)
+	if err != nil { // only for a bad method or URL, which are constants
+		panic(err)
+	}
+	w := &capturedWriter{header: http.Header{}}
+	h.ServeHTTP(w, r)
+	if call.resp == nil {
+		// handler.Server recovered a panic outside the resolvers and wrote
+		// its presented error (logged by the presenter) to w.
+		resp := &graphql.Response{}
+		if err := json.Unmarshal(w.body.Bytes(), resp); err != nil || len(resp.Errors) == 0 {
+			resp = &graphql.Response{Errors: gqlerror.List{newError(string(domain.CodeInternal), internalMessage(RequestID(ctx)))}}
+		}
+		return resp
+	}
+	return call.resp
+}
+
+// ReportPanic logs p, a panic recovered outside the executor by another
+// transport (the AppSync adapter), once with its stack and ctx's request
+// id, and returns the message the client sees: "internal error" and that
+// request id. WritePanic is its HTTP counterpart.
+func ReportPanic(ctx context.Context, logger *slog.Logger, p any) string {
+	return reportInternal(ctx, logger, &panicError{value: p, stack: debug.Stack()})
+}
+
+// inProcess is the transport of Execute: it serves only the requests
+// Execute makes (marked in their context) and runs them as HTTPTransport
+// runs a decoded request.
+type inProcess struct{}
+
+type inProcessKey struct{}
+
+// inProcessCall is one Execute call: its parameters and, once run, its
+// response.
+type inProcessCall struct {
+	params *graphql.RawParams
+	resp   *graphql.Response
+}
+
+func (inProcess) Supports(r *http.Request) bool {
+	_, ok := r.Context().Value(inProcessKey{}).(*inProcessCall)
+	return ok
+}
+
+func (inProcess) Do(_ http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	ctx := r.Context()
+	call := ctx.Value(inProcessKey{}).(*inProcessCall)
+	params := *call.params
+	params.ReadTime = graphql.TraceTiming{Start: graphql.Now(), End: graphql.Now()}
+	oc, errs := exec.CreateOperationContext(ctx, &params)
+	if errs != nil {
+		call.resp = exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs)
+		return
+	}
+	responses, ctx := exec.DispatchOperation(ctx, oc)
+	call.resp = responses(ctx)
+	if call.resp == nil { // the context ended before the response was made
+		call.resp = exec.DispatchError(ctx, gqlerror.List{{Message: unavailable().Message, Err: unavailable()}})
+	}
+}
+
+// capturedWriter keeps what handler.Server writes when it recovers a
+// panic outside the resolvers.
+type capturedWriter struct {
+	header http.Header
+	body   bytes.Buffer
+}
+
+func (w *capturedWriter) Header() http.Header         { return w.header }
+func (w *capturedWriter) Write(b []byte) (int, error) { return w.body.Write(b) }
+func (w *capturedWriter) WriteHeader(int)             {}

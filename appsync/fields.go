@@ -1,0 +1,98 @@
+package appsync
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/dayline/dayline/graph"
+)
+
+// Field is a schema field that has its own AppSync resolver, a Direct
+// Lambda resolver on Dayline's function. AppSync resolves every other
+// field from the JSON its parent's resolver returned.
+type Field struct {
+	Type string // the parent type: Query, Mutation, User, ...
+	Name string // the field
+	// Batch is true for a field of an object type (not a root field): its
+	// resolver uses BatchInvoke, so AppSync sends every parent of a list
+	// in one event and the loaders read their keys at once.
+	Batch bool
+}
+
+// ResolverFields lists, sorted by type and name, the fields that get
+// their own AppSync resolver: the one decision that the Lambda (which
+// selects every other field ahead, see New), the AppSync simulator's
+// configuration and the infrastructure templates all read.
+//
+// The list is derived from gqlgen's generated ResolverRoot, which gqlgen
+// builds from schema.graphql and gqlgen.yml: a field gets an AppSync
+// resolver when gqlgen resolves it with a resolver rather than a struct
+// field (every Query and Mutation field, and the fields gqlgen.yml marks
+// `resolver: true`). Subscription fields get none: AppSync serves them from
+// their @aws_subscribe mutations' results.
+func ResolverFields() []Field { return slices.Clone(resolverFields().list) }
+
+// fieldTable is ResolverFields, with a lookup by type and name.
+type fieldTable struct {
+	list []Field
+	set  map[[2]string]Field
+}
+
+// has reports whether typeName.fieldName has its own AppSync resolver.
+func (t *fieldTable) has(typeName, fieldName string) bool {
+	_, ok := t.set[[2]string{typeName, fieldName}]
+	return ok
+}
+
+var resolverFields = sync.OnceValue(func() *fieldTable {
+	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
+	t, err := deriveFields(schema, reflect.TypeFor[graph.ResolverRoot]())
+	if err != nil {
+		panic(err) // the generated code and its schema disagree: a build defect, caught by the tests
+	}
+	return t
+})
+
+// deriveFields maps root's methods (one per type with resolvers, each
+// returning that type's resolver interface, one method per field) to
+// schema fields. gqlgen names methods after fields with Go casing
+// (organisationId: OrganisationID), so names match case-insensitively.
+func deriveFields(schema *ast.Schema, root reflect.Type) (*fieldTable, error) {
+	t := &fieldTable{set: map[[2]string]Field{}}
+	for i := range root.NumMethod() {
+		m := root.Method(i)
+		def := schema.Types[m.Name]
+		if def == nil || def.Kind != ast.Object {
+			return nil, fmt.Errorf("ResolverRoot.%s names no object type of the schema", m.Name)
+		}
+		if schema.Subscription != nil && def.Name == schema.Subscription.Name {
+			continue
+		}
+		root := def == schema.Query || def == schema.Mutation
+		resolvers := m.Type.Out(0)
+		for j := range resolvers.NumMethod() {
+			name := resolvers.Method(j).Name
+			var field *ast.FieldDefinition
+			for _, f := range def.Fields {
+				if strings.EqualFold(f.Name, name) {
+					field = f
+				}
+			}
+			if field == nil {
+				return nil, fmt.Errorf("%s.%s names no field of type %s", resolvers.Name(), name, def.Name)
+			}
+			f := Field{Type: def.Name, Name: field.Name, Batch: !root}
+			t.list = append(t.list, f)
+			t.set[[2]string{f.Type, f.Name}] = f
+		}
+	}
+	slices.SortFunc(t.list, func(a, b Field) int {
+		return strings.Compare(a.Type+"."+a.Name, b.Type+"."+b.Name)
+	})
+	return t, nil
+}
