@@ -162,17 +162,51 @@ func (h *Handler) resolve(ctx context.Context, events []Event) []BatchItem {
 		chunks = append(chunks, chunk{ast.Mutation, []int{i}})
 	}
 	for _, c := range chunks {
-		op, refused := h.build.build(events, c.indexes, c.kind, caller)
-		for _, r := range refused {
-			fail(r.index, r.err)
-		}
-		if op == nil {
-			continue
-		}
-		resp := h.exec.Execute(ctx, &graphql.RawParams{Query: op.query, Variables: op.vars})
-		h.answer(items, op, resp)
+		h.run(ctx, events, c.indexes, c.kind, caller, items)
 	}
 	return items
+}
+
+// run answers the events at indexes with one operation. The limits
+// (tokens, aliases, cost, response size) are meant for one client request,
+// and AppSync sends each event for one field of one: when the operation of
+// several events is refused as a whole (a limit, or one event's bad
+// argument value), each half runs on its own, down to the one event that
+// earns the refusal, so events are refused only for what they ask.
+func (h *Handler) run(ctx context.Context, events []Event, indexes []int, kind ast.Operation, caller auth.Identity, items []BatchItem) {
+	op, refused := h.build.build(events, indexes, kind, caller)
+	for _, r := range refused {
+		items[r.index] = BatchItem{Data: json.RawMessage("null"), ErrorType: r.err.Type, ErrorMessage: r.err.Message}
+	}
+	if op == nil {
+		return
+	}
+	resp := h.exec.Execute(ctx, &graphql.RawParams{Query: op.query, Variables: op.vars})
+	if len(op.items) > 1 && refusedWhole(resp) {
+		planned := make([]int, len(op.items))
+		for i, p := range op.items {
+			planned[i] = p.index
+		}
+		half := len(planned) / 2
+		h.run(ctx, events, planned[:half], kind, caller, items)
+		h.run(ctx, events, planned[half:], kind, caller, items)
+		return
+	}
+	h.answer(items, op, resp)
+}
+
+// refusedWhole reports whether resp refuses its operation as a whole: no
+// data, and errors on no field.
+func refusedWhole(resp *graphql.Response) bool {
+	if len(resp.Errors) == 0 || (len(resp.Data) > 0 && string(resp.Data) != "null") {
+		return false
+	}
+	for _, e := range resp.Errors {
+		if len(e.Path) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // answer fills the items of op from its response: each item's value is

@@ -21,10 +21,17 @@ import (
 //   - a root field (Query, Mutation) is selected as itself, with the
 //     event's arguments as variables typed from the schema:
 //     i0: schedule(id: $v0) { ...Schedule_ }
-//   - a field of an object type is selected through its parent, fetched by
-//     id with the root field that returns that type from an `id: ID!`
-//     argument (user, organisation, schedule):
-//     i0: user(id: $v0) { agenda(date: $v1) { ...AgendaItem_ } }
+//   - a field of an object type with a root twin, a Query field of the same
+//     name, type and arguments plus the parent's id (User.agenda(date) and
+//     Query.agenda(userId, date)), is selected as that root field:
+//     i0: agenda(userId: $v0, date: $v1) { ...AgendaItem_ }
+//     Root fields' loads join one batch across the aliases (loaders.Load),
+//     where a nested batch resolver under an alias gets one parent and
+//     reads at once: the twin is what batches a BatchInvoke's agendas.
+//   - any other field of an object type is selected through its parent,
+//     fetched by id with the root field that returns that type from an
+//     `id: ID!` argument (user, organisation, schedule):
+//     i0: organisation(id: $v0) { members(limit: $v1) { ...UserConnection_ } }
 //
 // The field's own selection is every field of its type that AppSync
 // resolves from the returned JSON (fields without their own resolver, see
@@ -42,6 +49,15 @@ type builder struct {
 	// parents maps an object type to the Query field that fetches one by
 	// id, for the fields of that type.
 	parents map[string]*ast.FieldDefinition
+	// twins maps a field of an object type to its root twin (see above).
+	twins map[[2]string]twin
+}
+
+// twin is the root field that answers a field of an object type, and the
+// argument that takes the parent's id.
+type twin struct {
+	field *ast.FieldDefinition
+	idArg string
 }
 
 func newBuilder(schema *ast.Schema, fields *fieldTable) *builder {
@@ -55,7 +71,37 @@ func newBuilder(schema *ast.Schema, fields *fieldTable) *builder {
 			}
 		}
 	}
+	b.twins = map[[2]string]twin{}
+	for _, f := range fields.list {
+		if tw, ok := rootTwin(schema, f); ok {
+			b.twins[[2]string{f.Type, f.Name}] = tw
+		}
+	}
 	return b
+}
+
+// rootTwin finds the Query field named as f, of f's type, whose arguments
+// are f's plus the parent's id, named after the parent type (userId for a
+// User) and of type ID!.
+func rootTwin(schema *ast.Schema, f Field) (twin, bool) {
+	if !f.Batch {
+		return twin{}, false
+	}
+	def := schema.Types[f.Type].Fields.ForName(f.Name)
+	root := schema.Query.Fields.ForName(f.Name)
+	idArg := strings.ToLower(f.Type[:1]) + f.Type[1:] + "Id"
+	if root == nil || root.Type.String() != def.Type.String() || len(root.Arguments) != len(def.Arguments)+1 {
+		return twin{}, false
+	}
+	if a := root.Arguments.ForName(idArg); a == nil || a.Type.String() != "ID!" {
+		return twin{}, false
+	}
+	for _, a := range def.Arguments {
+		if ra := root.Arguments.ForName(a.Name); ra == nil || ra.Type.String() != a.Type.String() {
+			return twin{}, false
+		}
+	}
+	return twin{field: root, idArg: idArg}, true
 }
 
 // operation is one GraphQL operation for some events, and where each
@@ -147,12 +193,8 @@ func (w *opWriter) field(body *strings.Builder, alias string, e Event) (nested s
 		return "", err
 	}
 	if parent == w.b.schema.Query.Name || (w.b.schema.Mutation != nil && parent == w.b.schema.Mutation.Name) {
-		fmt.Fprintf(body, " %s: %s%s%s", alias, name, args, sel)
+		fmt.Fprintf(body, " %s: %s%s%s", alias, name, argList(args), sel)
 		return "", nil
-	}
-	root := w.b.parents[parent]
-	if root == nil {
-		return "", &Error{Type: string(domain.CodeInternal), Message: fmt.Sprintf("no root field fetches a %s by id", parent)}
 	}
 	var src struct {
 		ID *string `json:"id"`
@@ -161,29 +203,43 @@ func (w *opWriter) field(body *strings.Builder, alias string, e Event) (nested s
 		return "", badRequest(fmt.Sprintf("the source of %s.%s has no id", parent, name))
 	}
 	idVar := w.variable("ID!", json.RawMessage(strconv.Quote(*src.ID)))
-	fmt.Fprintf(body, " %s: %s(id: %s) { %s%s%s }", alias, root.Name, idVar, name, args, sel)
+	if tw, ok := w.b.twins[[2]string{parent, name}]; ok {
+		args = append([]string{tw.idArg + ": " + idVar}, args...)
+		fmt.Fprintf(body, " %s: %s%s%s", alias, tw.field.Name, argList(args), sel)
+		return "", nil
+	}
+	root := w.b.parents[parent]
+	if root == nil {
+		return "", &Error{Type: string(domain.CodeInternal), Message: fmt.Sprintf("no root field fetches a %s by id", parent)}
+	}
+	fmt.Fprintf(body, " %s: %s(id: %s) { %s%s%s }", alias, root.Name, idVar, name, argList(args), sel)
 	return name, nil
 }
 
-// arguments returns "(a: $v0, ...)" for the event's arguments, each a
-// variable typed as the field's argument; "" for none.
-func (w *opWriter) arguments(def *ast.FieldDefinition, given map[string]json.RawMessage) (string, *Error) {
+// arguments returns "a: $v0" for each of the event's arguments, each a
+// variable typed as the field's argument.
+func (w *opWriter) arguments(def *ast.FieldDefinition, given map[string]json.RawMessage) ([]string, *Error) {
 	names := make([]string, 0, len(given))
 	for name := range given {
 		if def.Arguments.ForName(name) == nil {
-			return "", badRequest(fmt.Sprintf("unknown argument %q on field %s", name, def.Name))
+			return nil, badRequest(fmt.Sprintf("unknown argument %q on field %s", name, def.Name))
 		}
 		names = append(names, name)
-	}
-	if len(names) == 0 {
-		return "", nil
 	}
 	sort.Strings(names)
 	parts := make([]string, len(names))
 	for i, name := range names {
 		parts[i] = name + ": " + w.variable(def.Arguments.ForName(name).Type.String(), given[name])
 	}
-	return "(" + strings.Join(parts, ", ") + ")", nil
+	return parts, nil
+}
+
+// argList writes arguments as GraphQL: "(a: $v0, b: $v1)", or "" for none.
+func argList(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	return "(" + strings.Join(args, ", ") + ")"
 }
 
 // variable declares a variable of type typ holding value (equal ones are
