@@ -1,0 +1,195 @@
+package appsync_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/dayline/dayline/api"
+	"github.com/dayline/dayline/appsync"
+)
+
+// TestInvoke: one event per case, through the real handler; the data or
+// the errorType (and message) is what the server would answer.
+func TestInvoke(t *testing.T) {
+	e := newEnv(t)
+	type user struct {
+		ID, Name, Role string
+		Email          *string
+	}
+	tests := []struct {
+		name     string
+		event    map[string]any
+		wantType string // errorType; "" for data
+		wantMsg  string // part of the message
+		check    func(t *testing.T, data json.RawMessage)
+	}{
+		{name: "query me as a caregiver", event: event("a-caregiver", "Query", "me", nil, nil),
+			check: func(t *testing.T, data json.RawMessage) {
+				u := decode[user](t, data)
+				if u.ID != "a-caregiver" || u.Role != "CAREGIVER" || u.Email == nil || *u.Email != "a-caregiver@example.com" {
+					t.Errorf("me = %+v", u)
+				}
+			}},
+		{name: "a member's answer leaves out the fields it may not read", event: event("a-member-1", "Query", "me", nil, nil),
+			check: func(t *testing.T, data json.RawMessage) {
+				fields := decode[map[string]any](t, data)
+				if _, ok := fields["email"]; ok || fields["id"] != "a-member-1" {
+					t.Errorf("me = %v, want id a-member-1 and no email", fields)
+				}
+				if _, ok := fields["organisation"]; ok {
+					t.Errorf("me selects organisation, a field with its own resolver: %v", fields)
+				}
+			}},
+		{name: "cross-tenant id", event: event("a-caregiver", "Query", "schedule", map[string]any{"id": "b-member-1-sched"}, nil),
+			wantType: "NotFound", wantMsg: "b-member-1-sched"},
+		{name: "nested field of a cross-tenant parent", event: event("a-caregiver", "User", "agenda", map[string]any{"date": testDay}, map[string]any{"id": "b-member-1"}),
+			wantType: "NotFound"},
+		{name: "denied root field", event: event("a-member-1", "Query", "listMembers", map[string]any{"organisationId": "a"}, nil),
+			wantType: "Unauthorized", wantMsg: "Not Authorized to access listMembers on type Query"},
+		{name: "denied nested field", event: event("a-member-1", "Organisation", "members", nil, map[string]any{"id": "a"}),
+			wantType: "Unauthorized", wantMsg: "Not Authorized to access members on type Organisation"},
+		{name: "stale expectedVersion", event: event("a-caregiver", "Mutation", "updateSchedule",
+			map[string]any{"input": map[string]any{"id": "a-member-1-sched", "expectedVersion": 99, "title": "Late"}}, nil),
+			wantType: "Conflict"},
+		{name: "bad input value", event: event("a-caregiver", "Mutation", "createSchedule",
+			map[string]any{"input": map[string]any{"ownerId": "a-member-1", "title": "T", "timezone": "Mars/Olympus_Mons", "days": []string{"MON"}}}, nil),
+			wantType: "BadRequest"},
+		{name: "bad scalar argument", event: event("a-caregiver", "Query", "agenda", map[string]any{"userId": "a-member-1", "date": "2026-13-45"}, nil),
+			wantType: "BadRequest"},
+		{name: "unknown argument", event: event("a-caregiver", "Query", "me", map[string]any{"id": "x"}, nil),
+			wantType: "BadRequest", wantMsg: `unknown argument "id"`},
+		{name: "field without an AppSync resolver", event: event("a-caregiver", "User", "name", nil, map[string]any{"id": "a-caregiver"}),
+			wantType: "BadRequest", wantMsg: "User.name has no AppSync resolver"},
+		{name: "subscription field", event: event("a-caregiver", "Subscription", "onTaskCompleted", nil, nil),
+			wantType: "BadRequest"},
+		{name: "nested event without a source id", event: event("a-caregiver", "User", "agenda", map[string]any{"date": testDay}, map[string]any{"name": "x"}),
+			wantType: "BadRequest", wantMsg: "no id"},
+		{name: "no identity", event: func() map[string]any {
+			ev := event("a-caregiver", "Query", "me", nil, nil)
+			ev["identity"] = nil
+			return ev
+		}(), wantType: "Unauthorized"},
+		{name: "mutation", event: event("a-member-1", "Mutation", "completeTask", map[string]any{"taskId": "a-member-1-task-1", "date": testDay}, nil),
+			check: func(t *testing.T, data json.RawMessage) {
+				c := decode[struct {
+					TaskID, Date string
+					Completed    bool
+				}](t, data)
+				if c.TaskID != "a-member-1-task-1" || c.Date != testDay || !c.Completed {
+					t.Errorf("completeTask = %+v", c)
+				}
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			data, err := e.invoke(tc.event)
+			if tc.wantType == "" {
+				if err != nil {
+					t.Fatalf("error %s: %s", err.Type, err.Message)
+				}
+				tc.check(t, data)
+				return
+			}
+			if err == nil {
+				t.Fatalf("data %s, want a %s error", data, tc.wantType)
+			}
+			if err.Type != tc.wantType || !strings.Contains(err.Message, tc.wantMsg) {
+				t.Errorf("error %s: %q, want %s containing %q", err.Type, err.Message, tc.wantType, tc.wantMsg)
+			}
+			if err.ErrorType() == "UnauthorizedException" {
+				t.Error("UnauthorizedException: AppSync replaces its message")
+			}
+		})
+	}
+}
+
+// TestBatchInvoke: the answer has one item per event, in order, a failing
+// item among good ones included, also when the batch runs as several
+// operations.
+func TestBatchInvoke(t *testing.T) {
+	type agendaItem struct{ ScheduleID string }
+	agenda := func(userID string) map[string]any {
+		return event("a-caregiver", "User", "agenda", map[string]any{"date": testDay}, map[string]any{"id": userID, "name": "ignored"})
+	}
+	tests := []struct {
+		name     string
+		maxItems int
+		users    []string
+	}{
+		{"one operation", 0, []string{"a-member-1", "b-member-1", "a-member-2", "a-admin"}},
+		{"operations of two", 2, []string{"a-member-2", "a-member-1", "b-member-2", "a-member-1", "a-caregiver"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, func(_ *api.Config, c *appsync.Config) { c.MaxBatchItems = tc.maxItems })
+			events := make([]any, len(tc.users))
+			for i, u := range tc.users {
+				events[i] = agenda(u)
+			}
+			items := e.batch(events...)
+			if len(items) != len(tc.users) {
+				t.Fatalf("%d items, want %d", len(items), len(tc.users))
+			}
+			for i, u := range tc.users {
+				it := items[i]
+				switch {
+				case strings.HasPrefix(u, "b-"):
+					if it.ErrorType != "NotFound" || string(it.Data) != "null" {
+						t.Errorf("item %d (%s): %+v, want NotFound", i, u, it)
+					}
+				case strings.Contains(u, "member"):
+					got := decode[[]agendaItem](t, it.Data)
+					if it.ErrorType != "" || len(got) != 2 || got[0].ScheduleID != u+"-sched" {
+						t.Errorf("item %d (%s): %s %+v, want 2 items of %s-sched", i, u, it.ErrorType, got, u)
+					}
+				default:
+					if it.ErrorType != "" || string(it.Data) != "[]" {
+						t.Errorf("item %d (%s): %+v, want an empty agenda", i, u, it)
+					}
+				}
+			}
+		})
+	}
+
+	t.Run("one bad argument value fails its item only", func(t *testing.T) {
+		e := newEnv(t)
+		bad := agenda("a-member-2")
+		bad["arguments"] = map[string]any{"date": "not-a-date"}
+		items := e.batch(agenda("a-member-1"), bad, agenda("a-member-1"))
+		if len(items) != 3 || items[0].ErrorType != "" || items[1].ErrorType != "BadRequest" || items[2].ErrorType != "" {
+			t.Fatalf("items %+v, want ok, BadRequest, ok", items)
+		}
+		if a, b := decode[[]agendaItem](t, items[0].Data), decode[[]agendaItem](t, items[2].Data); len(a) != 2 || len(b) != 2 {
+			t.Errorf("good items: %v %v", a, b)
+		}
+	})
+}
+
+// TestPanicIsInternal: a panic while resolving answers InternalError with
+// the request id only, and the next event is served.
+func TestPanicIsInternal(t *testing.T) {
+	e := newEnv(t)
+	e.Store.panics = "GetSchedules"
+	ev := event("a-caregiver", "Query", "schedule", map[string]any{"id": "a-member-1-sched"}, nil)
+	if _, err := e.invoke(ev); err == nil || err.Type != "InternalError" || err.Message != "internal error (request id req-1)" {
+		t.Fatalf("error %+v, want InternalError naming request id req-1 only", err)
+	}
+	e.Store.panics = ""
+	data, err := e.invoke(ev)
+	if err != nil {
+		t.Fatalf("after the panic: %s: %s", err.Type, err.Message)
+	}
+	if s := decode[struct{ ID, Title string }](t, data); s.ID != "a-member-1-sched" || s.Title != "Mornings of a-member-1" {
+		t.Errorf("schedule = %+v", s)
+	}
+}
+
+// TestNotAnEvent: a body that is no event fails as a whole with
+// BadRequest.
+func TestNotAnEvent(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.invokeRaw([]byte(`{"arguments": 3}`)); err == nil || err.Type != "BadRequest" {
+		t.Fatalf("error %+v, want BadRequest", err)
+	}
+}
