@@ -3,6 +3,7 @@ package appsync_test
 import (
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/99designs/gqlgen/codegen/config"
@@ -36,6 +37,9 @@ func TestResolverFieldsMatchGqlgenYML(t *testing.T) {
 	var want []appsync.Field
 	for _, root := range []string{"Query", "Mutation"} {
 		for _, f := range schema.Types[root].Fields {
+			if strings.HasPrefix(f.Name, "__") { // introspection: AppSync answers it
+				continue
+			}
 			want = append(want, appsync.Field{Type: root, Name: f.Name})
 		}
 	}
