@@ -1,5 +1,5 @@
 # Dayline. `make test` is the one test command (README.md; .ci/run calls it).
-.PHONY: run test generate bench load check
+.PHONY: run test generate bench load check lambda
 
 run:
 	go run ./cmd/dayline serve --demo
@@ -15,3 +15,13 @@ bench:
 
 load:
 	go run ./bench/load -concurrency 50 -duration 10s
+
+# The AWS Lambda function (runtime provided.al2023): build/lambda/<arch>/bootstrap,
+# zip the bootstrap of the function's architecture (see README, "Run on AWS Lambda").
+LAMBDA_ARCHS := arm64 amd64
+lambda:
+	for arch in $(LAMBDA_ARCHS); do \
+		CGO_ENABLED=0 GOOS=linux GOARCH=$$arch go build -tags lambda.norpc -trimpath -ldflags='-s -w' \
+			-o build/lambda/$$arch/bootstrap ./cmd/dayline || exit 1; \
+	done
+	@ls -l build/lambda/*/bootstrap

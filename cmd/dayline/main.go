@@ -1,5 +1,6 @@
-// Command dayline runs Dayline: the GraphQL server (serve) and admin verbs
-// (token, table create). It is the only place that reads configuration
+// Command dayline runs Dayline: the GraphQL server (serve), the AWS Lambda
+// function (lambda, chosen when AWS Lambda runs dayline without a verb) and
+// admin verbs (token, table create). It is the only place that reads configuration
 // (flags and environment, from the settings table in settings.go) and
 // wires the layers together.
 package main
@@ -53,6 +54,7 @@ type verb struct {
 
 var verbs = []verb{
 	{verbServe, "[flags]", "run the server (--demo seeds demo data)", serve},
+	{verbLambda, "[flags]", "serve AWS Lambda events (the default inside AWS Lambda)", serveLambda},
 	{verbToken, "--user <id|email> [flags]", "mint a dev token (dev mode only)", token},
 	{verbTableCreate, "[flags]", "create the DynamoDB table and index (idempotent)", tableCreate},
 }
@@ -67,9 +69,14 @@ func writeUsage(w io.Writer) {
 	fmt.Fprint(w, "\nRun \"dayline <verb> -h\" for the flags of a verb and their environment variables.\n")
 }
 
-// run dispatches to a verb; env looks up environment variables. A verb's
-// -h prints its usage on stdout and returns nil.
+// run dispatches to a verb; env looks up environment variables. Without a
+// verb it runs lambda inside AWS Lambda ($AWS_LAMBDA_RUNTIME_API set: the
+// binary is the function's bootstrap), else fails. A verb's -h prints its
+// usage on stdout and returns nil.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(string) (string, bool)) error {
+	if _, inLambda := env(envLambdaRuntimeAPI); len(args) == 0 && inLambda {
+		args = []string{verbLambda}
+	}
 	if len(args) == 0 {
 		writeUsage(stderr)
 		return usageError{"no verb given"}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
+	"net/http"
 	"time"
 
 	"github.com/dayline/dayline/api"
@@ -21,7 +23,7 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, env func(s
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg, env)
+	st, err := openStore(ctx, cfg, env, checkTable)
 	if err != nil {
 		return err
 	}
@@ -35,16 +37,7 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, env func(s
 			return err
 		}
 	}
-	gql := api.New(api.Config{
-		Store: st, Logger: logger, Now: now, NewID: newID, LoaderWait: cfg.LoaderWait,
-		Limits:        api.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxResponseBytes: cfg.MaxResponse},
-		Introspection: cfg.Introspection, IntrospectionGroups: cfg.introspectionGroups(),
-		Meter: st.meter, Debug: cfg.Debug,
-	})
-	h := server.New(server.Config{
-		GraphQL: gql, Verifier: an.verifier, JWKS: an.jwks, Logger: logger,
-		AllowedOrigins: splitList(cfg.CORSOrigins), MaxBodyBytes: cfg.MaxBodyBytes, Playground: cfg.Playground,
-	})
+	h := newHTTPHandler(cfg, st, an, logger)
 	ready := func(addr net.Addr) {
 		printBanner(stdout, cfg, addr, an)
 		logger.Info("listening", "addr", addr.String(), "store", cfg.Store, "dev_mode", an.local != nil)
@@ -75,4 +68,19 @@ func printBanner(w io.Writer, cfg config, addr net.Addr, an authn) {
 		fmt.Fprintf(w, "\n  %-10s %-15s %s\n  %s\n", u.Role, u.ID, u.Email, tok)
 	}
 	fmt.Fprintln(w)
+}
+
+// newHTTPHandler is Dayline's HTTP handler (GraphQL, auth, limits, errors,
+// CORS, /healthz) for cfg: the one every HTTP mode serves (serve, lambda).
+func newHTTPHandler(cfg config, st openedStore, an authn, logger *slog.Logger) http.Handler {
+	gql := api.New(api.Config{
+		Store: st, Logger: logger, Now: now, NewID: newID, LoaderWait: cfg.LoaderWait,
+		Limits:        api.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxResponseBytes: cfg.MaxResponse},
+		Introspection: cfg.Introspection, IntrospectionGroups: cfg.introspectionGroups(),
+		Meter: st.meter, Debug: cfg.Debug,
+	})
+	return server.New(server.Config{
+		GraphQL: gql, Verifier: an.verifier, JWKS: an.jwks, Logger: logger,
+		AllowedOrigins: splitList(cfg.CORSOrigins), MaxBodyBytes: cfg.MaxBodyBytes, Playground: cfg.Playground,
+	})
 }

@@ -37,14 +37,16 @@ type setting struct {
 // Verbs, as settings name them.
 const (
 	verbServe       = "serve"
+	verbLambda      = "lambda"
 	verbToken       = "token"
 	verbTableCreate = "table create"
 )
 
 var (
 	serveOnly   = []string{verbServe}
-	storeVerbs  = []string{verbServe, verbToken}
-	dynamoVerbs = []string{verbServe, verbToken, verbTableCreate}
+	httpVerbs   = []string{verbServe, verbLambda} // the verbs that serve Dayline's HTTP handler
+	storeVerbs  = []string{verbServe, verbLambda, verbToken}
+	dynamoVerbs = []string{verbServe, verbLambda, verbToken, verbTableCreate}
 )
 
 // settings is every setting of every verb. Defaults owned by a package
@@ -63,41 +65,41 @@ var settings = []setting{
 		bind:        stringFlag(func(c *config) *string { return &c.Issuer }, ""),
 		defaultText: "none: dev mode (local tokens)",
 		meaning:     "Cognito/OIDC issuer URL, e.g. `https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC`; `token` refuses to run with one"},
-	{flag: "jwks-url", env: "DAYLINE_OIDC_JWKS_URL", verbs: serveOnly,
+	{flag: "jwks-url", env: "DAYLINE_OIDC_JWKS_URL", verbs: httpVerbs,
 		bind:        stringFlag(func(c *config) *string { return &c.JWKSURL }, ""),
 		defaultText: "issuer + `/.well-known/jwks.json`",
 		meaning:     "where the issuer's signing keys are"},
-	{flag: "client-ids", env: "DAYLINE_OIDC_CLIENT_IDS", verbs: serveOnly,
+	{flag: "client-ids", env: "DAYLINE_OIDC_CLIENT_IDS", verbs: httpVerbs,
 		bind:        stringFlag(func(c *config) *string { return &c.ClientIDs }, ""),
 		defaultText: "none: required with `--issuer`",
 		meaning:     "comma-separated app client ids allowed in `aud` (id tokens) / `client_id` (access tokens)"},
-	{flag: "cors-origins", env: "DAYLINE_CORS_ORIGINS", verbs: serveOnly,
+	{flag: "cors-origins", env: "DAYLINE_CORS_ORIGINS", verbs: httpVerbs,
 		bind:        stringFlag(func(c *config) *string { return &c.CORSOrigins }, ""),
 		defaultText: "none",
 		meaning:     "comma-separated browser origins allowed by CORS; `*` for any"},
-	{flag: "max-body-bytes", env: "DAYLINE_MAX_BODY_BYTES", verbs: serveOnly,
+	{flag: "max-body-bytes", env: "DAYLINE_MAX_BODY_BYTES", verbs: httpVerbs,
 		bind:    int64Flag(func(c *config) *int64 { return &c.MaxBodyBytes }, server.DefaultMaxBodyBytes),
 		meaning: "request body limit in bytes (413 beyond)"},
-	{flag: "max-depth", env: "DAYLINE_MAX_DEPTH", verbs: serveOnly,
+	{flag: "max-depth", env: "DAYLINE_MAX_DEPTH", verbs: httpVerbs,
 		bind:    intFlag(func(c *config) *int { return &c.MaxDepth }, api.DefaultLimits.MaxDepth),
 		meaning: "query depth limit, introspection included"},
-	{flag: "max-complexity", env: "DAYLINE_MAX_COMPLEXITY", verbs: serveOnly,
+	{flag: "max-complexity", env: "DAYLINE_MAX_COMPLEXITY", verbs: httpVerbs,
 		bind:    intFlag(func(c *config) *int { return &c.MaxComplexity }, api.DefaultLimits.MaxComplexity),
 		meaning: "query cost limit; a list costs the most items it can return × its selection"},
-	{flag: "max-response-bytes", env: "DAYLINE_MAX_RESPONSE_BYTES", verbs: serveOnly,
+	{flag: "max-response-bytes", env: "DAYLINE_MAX_RESPONSE_BYTES", verbs: httpVerbs,
 		bind:    intFlag(func(c *config) *int { return &c.MaxResponse }, api.DefaultLimits.MaxResponseBytes),
 		meaning: "response size limit in bytes, counted while the response is resolved"},
-	{flag: "introspection", env: "DAYLINE_INTROSPECTION", verbs: serveOnly,
+	{flag: "introspection", env: "DAYLINE_INTROSPECTION", verbs: httpVerbs,
 		bind:    boolFlag(func(c *config) *bool { return &c.Introspection }, true),
 		meaning: "allow `__schema` / `__type` (off: they answer like a denied field)"},
-	{flag: "introspection-groups", env: "DAYLINE_INTROSPECTION_GROUPS", verbs: serveOnly,
+	{flag: "introspection-groups", env: "DAYLINE_INTROSPECTION_GROUPS", verbs: httpVerbs,
 		bind:        stringFlag(func(c *config) *string { return &c.IntroGroups }, ""),
 		defaultText: "`" + strings.Join(defaultIntrospectionGroups, ",") + "` with `--issuer`; every caller in dev mode",
 		meaning:     "comma-separated groups that may introspect; `*` for every signed-in caller"},
-	{flag: "playground", env: "DAYLINE_PLAYGROUND", verbs: serveOnly,
+	{flag: "playground", env: "DAYLINE_PLAYGROUND", verbs: httpVerbs,
 		bind:    boolFlag(func(c *config) *bool { return &c.Playground }, true),
 		meaning: "serve GraphiQL at `/`"},
-	{flag: "log-level", env: "DAYLINE_LOG_LEVEL", verbs: serveOnly,
+	{flag: "log-level", env: "DAYLINE_LOG_LEVEL", verbs: httpVerbs,
 		bind:    stringFlag(func(c *config) *string { return &c.LogLevel }, "info"),
 		meaning: "`debug`, `info`, `warn` or `error`; logs are JSON lines on stderr with a `request_id`"},
 	{flag: "page-token-secret", env: "DAYLINE_PAGE_TOKEN_SECRET", verbs: storeVerbs,
@@ -107,7 +109,7 @@ var settings = []setting{
 	{flag: "shutdown-timeout", env: "DAYLINE_SHUTDOWN_TIMEOUT", verbs: serveOnly,
 		bind:    durationFlag(func(c *config) *time.Duration { return &c.ShutdownTimeout }, 15*time.Second),
 		meaning: "on SIGTERM/SIGINT, how long in-flight requests may finish"},
-	{flag: "loader-wait", env: "DAYLINE_LOADER_WAIT", verbs: serveOnly,
+	{flag: "loader-wait", env: "DAYLINE_LOADER_WAIT", verbs: httpVerbs,
 		bind:    durationFlag(func(c *config) *time.Duration { return &c.LoaderWait }, loaders.DefaultWait),
 		meaning: "how long root fields' loads (`user(id:)`, `schedule(id:)`, `agenda(userId:)`) collect keys before one batched read, so aliased root fields batch together; a document's lone root field and mutation fields read at once, and fields under lists never wait"},
 	{flag: "store", env: "DAYLINE_STORE", verbs: storeVerbs,
@@ -124,7 +126,7 @@ var settings = []setting{
 		bind:        stringFlag(func(c *config) *string { return &c.DynamoEndpoint }, ""),
 		defaultText: "AWS's",
 		meaning:     "DynamoDB endpoint override, e.g. `http://127.0.0.1:8000` for DynamoDB Local"},
-	{flag: "debug", env: "DAYLINE_DEBUG", verbs: serveOnly,
+	{flag: "debug", env: "DAYLINE_DEBUG", verbs: httpVerbs,
 		bind:    boolFlag(func(c *config) *bool { return &c.Debug }, false),
 		meaning: "add each operation's store usage (`storeUsage`: DynamoDB requests, capacity units, rounds) to the response `extensions`"},
 	{flag: "user", verbs: []string{verbToken},

@@ -33,9 +33,20 @@ type openedStore struct {
 	meter api.UsageMeter
 }
 
-// openStore opens the store cfg.Store names. For DynamoDB it checks that
-// the table exists (the error names `dayline table create` when not).
-func openStore(ctx context.Context, cfg config, env func(string) (string, bool)) (openedStore, error) {
+// tableCheck says whether openStore asks DynamoDB whether the table exists.
+type tableCheck bool
+
+const (
+	checkTable tableCheck = true
+	// skipTableCheck opens without a network call (a Lambda's init): a
+	// missing table shows in the first request's error instead.
+	skipTableCheck tableCheck = false
+)
+
+// openStore opens the store cfg.Store names. For DynamoDB, with
+// checkTable, it checks that the table exists (the error names `dayline
+// table create` when not).
+func openStore(ctx context.Context, cfg config, env func(string) (string, bool), check tableCheck) (openedStore, error) {
 	switch cfg.Store {
 	case "bolt":
 		st, err := openEmbeddedStore(cfg)
@@ -53,8 +64,10 @@ func openStore(ctx context.Context, cfg config, env func(string) (string, bool))
 			return openedStore{}, err
 		}
 		st := dynamo.New(client, cfg.Table, store.NewPageTokens(secret))
-		if err := st.CheckTable(ctx); err != nil {
-			return openedStore{}, err
+		if check {
+			if err := st.CheckTable(ctx); err != nil {
+				return openedStore{}, err
+			}
 		}
 		return openedStore{Store: st, close: func() error { return nil }, meter: dynamoMeter}, nil
 	}

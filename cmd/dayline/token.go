@@ -23,7 +23,7 @@ func token(ctx context.Context, cfg config, stdout, stderr io.Writer, env func(s
 	if cfg.Issuer != "" {
 		return fmt.Errorf("dayline token mints dev tokens only; with an OIDC issuer configured (%s), sign in through it instead", cfg.Issuer)
 	}
-	st, err := openStore(ctx, cfg, env)
+	st, err := openStore(ctx, cfg, env, checkTable)
 	if err != nil {
 		return fmt.Errorf("%w (is `dayline serve` running on it? stop it, or use a token printed by `serve --demo`)", err)
 	}
