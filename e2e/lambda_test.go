@@ -417,7 +417,61 @@ func TestLambdaUnderEmulator(t *testing.T) {
 			}
 		})
 	}
+	t.Run("AppSync", func(t *testing.T) { appSyncUnderEmulator(t, rie) })
 	if strings.Contains(rie.output.String(), member) {
 		t.Error("the function logged a token")
 	}
+}
+
+// appSyncUnderEmulator sends the function AppSync Direct Lambda events (in
+// the Amplify simulator's shape, from appsync/testdata): an Invoke answers
+// the field's value, or a function error whose errorType is the server's;
+// a BatchInvoke answers one item per event.
+func appSyncUnderEmulator(t *testing.T, rie *emulator) {
+	fixture := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join("..", "appsync", "testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	t.Run("Invoke", func(t *testing.T) {
+		var got struct {
+			ID, Name, Role string
+		}
+		out := rie.invoke(t, fixture("simulator-invoke.json"), "e2e-appsync-invoke")
+		if err := json.Unmarshal(out, &got); err != nil || got.ID != "a-member-1" || got.Role != "MEMBER" {
+			t.Errorf("me = %s (%v); want a-member-1, MEMBER", out, err)
+		}
+	})
+	t.Run("Invoke error", func(t *testing.T) {
+		var ev map[string]any
+		if err := json.Unmarshal(fixture("simulator-invoke.json"), &ev); err != nil {
+			t.Fatal(err)
+		}
+		info, ok := ev["info"].(map[string]any)
+		if !ok {
+			t.Fatalf("fixture without info: %v", ev)
+		}
+		ev["arguments"], info["fieldName"] = map[string]any{"id": "b-member-1-sched"}, "schedule"
+		event, err := json.Marshal(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got struct{ ErrorType, ErrorMessage string }
+		out := rie.invoke(t, event, "e2e-appsync-invoke-error")
+		if err := json.Unmarshal(out, &got); err != nil || got.ErrorType != "NotFound" || got.ErrorMessage == "" {
+			t.Errorf("schedule of organisation b = %s (%v); want a NotFound function error", out, err)
+		}
+	})
+	t.Run("BatchInvoke", func(t *testing.T) {
+		var got []struct {
+			Data      *struct{ ID, Name string }
+			ErrorType *string
+		}
+		out := rie.invoke(t, fixture("simulator-batch-invoke.json"), "e2e-appsync-batch")
+		if err := json.Unmarshal(out, &got); err != nil || len(got) != 1 || got[0].Data == nil || got[0].Data.ID != "a" || got[0].ErrorType != nil {
+			t.Errorf("User.organisation batch = %s (%v); want one item, organisation a", out, err)
+		}
+	})
 }

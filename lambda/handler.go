@@ -22,6 +22,11 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+
+	"github.com/aws/aws-lambda-go/lambda/messages"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/dayline/dayline/api"
 )
 
 // EventHandler answers AppSync Direct Lambda resolver events.
@@ -97,8 +102,10 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	return h.invokeHTTP(ctx, kind, payload)
 }
 
-// invokeAppSync hands an AppSync event to the EventHandler. A panic there
-// fails this invocation only (aws-lambda-go would end the process).
+// invokeAppSync hands an AppSync event to the EventHandler, with the
+// Lambda request id as the request id. An error with an ErrorType method
+// is answered with that errorType (AppSync shows it); a panic fails this
+// invocation only (aws-lambda-go would end the process).
 func (h *Handler) invokeAppSync(ctx context.Context, payload []byte) (out []byte, err error) {
 	if h.appsync == nil {
 		return nil, &UnsupportedEventError{Reason: "an AppSync resolver event, and this function serves no AppSync resolvers"}
@@ -110,7 +117,16 @@ func (h *Handler) invokeAppSync(ctx context.Context, payload []byte) (out []byte
 			out, err = nil, errAppSyncPanic
 		}
 	}()
+	if lc, ok := lambdacontext.FromContext(ctx); ok && lc.AwsRequestID != "" {
+		ctx = api.WithRequestID(ctx, lc.AwsRequestID)
+	}
 	v, err := h.appsync.HandleEvent(ctx, json.RawMessage(payload))
+	var typed interface{ ErrorType() string }
+	if errors.As(err, &typed) {
+		// The runtime would name the error by its Go type; AppSync shows
+		// the function's errorType.
+		return nil, messages.InvokeResponse_Error{Type: typed.ErrorType(), Message: err.Error()}
+	}
 	if err != nil {
 		return nil, err
 	}

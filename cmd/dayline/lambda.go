@@ -8,6 +8,7 @@ import (
 
 	awslambda "github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/dayline/dayline/appsync"
 	"github.com/dayline/dayline/lambda"
 )
 
@@ -19,7 +20,9 @@ const envLambdaRuntimeAPI = "AWS_LAMBDA_RUNTIME_API"
 var _ awslambda.Handler = (*lambda.Handler)(nil)
 
 // serveLambda serves Lambda events until ctx is done (SIGTERM): `dayline
-// lambda`. Its init reads the configuration once and makes no network call:
+// lambda`. HTTP front doors' events go through the server's HTTP handler,
+// AppSync resolver events through package appsync, both over one GraphQL
+// handler. Its init reads the configuration once and makes no network call:
 // no DynamoDB table check, no JWKS fetch (the verifier fetches the keys when
 // the first token needs them).
 func serveLambda(ctx context.Context, cfg config, stdout, stderr io.Writer, env func(string) (string, bool)) error {
@@ -40,7 +43,9 @@ func serveLambda(ctx context.Context, cfg config, stdout, stderr io.Writer, env 
 	if err != nil {
 		return err
 	}
-	h := lambda.New(newHTTPHandler(cfg, st, an, logger), appsyncResolvers(), lambda.WithLogger(logger))
+	gql := newGraphQL(cfg, st, logger)
+	resolvers := appsync.New(appsync.Config{GraphQL: gql, Logger: logger})
+	h := lambda.New(newHTTPHandler(cfg, gql, an, logger), resolvers, lambda.WithLogger(logger))
 	logger.Info("lambda ready", "store", cfg.Store, "dev_mode", an.local != nil)
 	// The runtime loop never returns: it exits the process when the
 	// Runtime API goes away. SIGTERM (Lambda's shutdown) ends ctx instead.
@@ -49,10 +54,3 @@ func serveLambda(ctx context.Context, cfg config, stdout, stderr io.Writer, env 
 	logger.Info("stopped")
 	return nil
 }
-
-// appsyncResolvers answers AppSync Direct Lambda resolver events.
-//
-// AppSync: the appsync package's handler is passed here (issue 9, point 3,
-// built in parallel). Until then it is nil, and AppSync events are answered
-// with an error.
-func appsyncResolvers() lambda.EventHandler { return nil }

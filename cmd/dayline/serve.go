@@ -37,7 +37,7 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, env func(s
 			return err
 		}
 	}
-	h := newHTTPHandler(cfg, st, an, logger)
+	h := newHTTPHandler(cfg, newGraphQL(cfg, st, logger), an, logger)
 	ready := func(addr net.Addr) {
 		printBanner(stdout, cfg, addr, an)
 		logger.Info("listening", "addr", addr.String(), "store", cfg.Store, "dev_mode", an.local != nil)
@@ -70,15 +70,21 @@ func printBanner(w io.Writer, cfg config, addr net.Addr, an authn) {
 	fmt.Fprintln(w)
 }
 
-// newHTTPHandler is Dayline's HTTP handler (GraphQL, auth, limits, errors,
-// CORS, /healthz) for cfg: the one every HTTP mode serves (serve, lambda).
-func newHTTPHandler(cfg config, st openedStore, an authn, logger *slog.Logger) http.Handler {
-	gql := api.New(api.Config{
+// newGraphQL is Dayline's GraphQL handler for cfg over st: the one every
+// mode runs (serve, lambda's HTTP events and AppSync events).
+func newGraphQL(cfg config, st openedStore, logger *slog.Logger) *api.Handler {
+	return api.New(api.Config{
 		Store: st, Logger: logger, Now: now, NewID: newID, LoaderWait: cfg.LoaderWait,
 		Limits:        api.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxResponseBytes: cfg.MaxResponse},
 		Introspection: cfg.Introspection, IntrospectionGroups: cfg.introspectionGroups(),
 		Meter: st.meter, Debug: cfg.Debug,
 	})
+}
+
+// newHTTPHandler is Dayline's HTTP handler (GraphQL, auth, limits, errors,
+// CORS, /healthz) around gql: the one every HTTP mode serves (serve,
+// lambda).
+func newHTTPHandler(cfg config, gql *api.Handler, an authn, logger *slog.Logger) http.Handler {
 	return server.New(server.Config{
 		GraphQL: gql, Verifier: an.verifier, JWKS: an.jwks, Logger: logger,
 		AllowedOrigins: splitList(cfg.CORSOrigins), MaxBodyBytes: cfg.MaxBodyBytes, Playground: cfg.Playground,
