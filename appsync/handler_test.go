@@ -152,6 +152,20 @@ func TestBatchInvoke(t *testing.T) {
 		})
 	}
 
+	t.Run("an item refused before running leaves the others whole", func(t *testing.T) {
+		e := newEnv(t)
+		noSource := agenda("a-member-1")
+		noSource["source"] = map[string]any{"name": "no id"}
+		noSource["arguments"] = map[string]any{"date": "2026-04-01"} // a variable of its own
+		items := e.batch(noSource, agenda("a-member-1"))
+		if len(items) != 2 || items[0].ErrorType != "BadRequest" || items[1].ErrorType != "" {
+			t.Fatalf("items %+v, want BadRequest, ok", items)
+		}
+		if got := decode[[]agendaItem](t, items[1].Data); len(got) != 2 {
+			t.Errorf("good item: %v", got)
+		}
+	})
+
 	t.Run("one bad argument value fails its item only", func(t *testing.T) {
 		e := newEnv(t)
 		bad := agenda("a-member-2")

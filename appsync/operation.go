@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -138,11 +140,18 @@ func (b *builder) build(events []Event, indexes []int, kind ast.Operation, calle
 	var body strings.Builder
 	for _, i := range indexes {
 		alias := "i" + strconv.Itoa(i)
-		nested, err := w.field(&body, alias, events[i])
+		// Each event writes into a copy, kept only if the event is
+		// accepted: a refused event leaves no variable or fragment behind
+		// (an unused one would make the whole operation invalid).
+		trial := w.clone()
+		var field strings.Builder
+		nested, err := trial.field(&field, alias, events[i])
 		if err != nil {
 			refused = append(refused, itemError{index: i, err: err})
 			continue
 		}
+		w = trial
+		body.WriteString(field.String())
 		op.items = append(op.items, planned{index: i, alias: alias, nested: nested})
 	}
 	if len(op.items) == 0 {
@@ -174,6 +183,14 @@ type opWriter struct {
 	vars      map[string]any
 	varNames  map[string]string // type and JSON value -> variable name: equal arguments share one
 	fragments map[string]string // fragment name -> definition
+}
+
+// clone returns a copy of w that can be written without changing w.
+func (w *opWriter) clone() *opWriter {
+	return &opWriter{
+		b: w.b, caller: w.caller, decls: slices.Clone(w.decls),
+		vars: maps.Clone(w.vars), varNames: maps.Clone(w.varNames), fragments: maps.Clone(w.fragments),
+	}
 }
 
 // field writes the aliased root field of one event and returns, for a
