@@ -111,17 +111,27 @@ var errNoIdentity = errors.New("the event carries no Cognito user pools identity
 
 // authIdentity returns the caller as auth.Identity. The token is not
 // verified again: AppSync did, and only AppSync may invoke the function.
+// With trustedIssuer set, an identity of any other issuer (an OIDC
+// provider of the same API, whose claims Dayline cannot trust) is refused.
 // Groups come from identity.groups, or from claims["cognito:groups"] when
-// that is null or absent (the Amplify simulator).
-func (id *Identity) authIdentity() (auth.Identity, error) {
+// that is null or absent (the Amplify simulator), read as the server reads
+// a token's (auth.GroupsClaim: an array of strings, else refused).
+func (id *Identity) authIdentity(trustedIssuer string) (auth.Identity, error) {
 	if id == nil || id.Sub == "" {
 		return auth.Identity{}, errNoIdentity
+	}
+	if trustedIssuer != "" && strings.TrimSuffix(id.Issuer, "/") != strings.TrimSuffix(trustedIssuer, "/") {
+		return auth.Identity{}, fmt.Errorf("the event's identity is of issuer %q, not of the trusted Cognito user pool", id.Issuer)
 	}
 	out := auth.Identity{
 		Sub: id.Sub, Username: id.Username, Issuer: id.Issuer, Claims: id.Claims, Groups: id.Groups,
 	}
 	if out.Groups == nil {
-		out.Groups = stringsOf(id.Claims["cognito:groups"])
+		groups, err := auth.GroupsClaim(id.Claims)
+		if err != nil {
+			return auth.Identity{}, fmt.Errorf("the event's identity: %w", err)
+		}
+		out.Groups = groups
 	}
 	if out.Username == "" {
 		out.Username, _ = id.Claims["cognito:username"].(string)
@@ -135,23 +145,4 @@ func (id *Identity) authIdentity() (auth.Identity, error) {
 		out.ExpiresAt = time.Unix(int64(exp), 0)
 	}
 	return out, nil
-}
-
-// stringsOf reads a groups claim: a list of strings, or one string (a
-// single group, or several separated by commas or spaces, as some token
-// customisations write it). Anything else is no groups.
-func stringsOf(v any) []string {
-	switch v := v.(type) {
-	case []any:
-		out := make([]string, 0, len(v))
-		for _, g := range v {
-			if s, ok := g.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	case string:
-		return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
-	}
-	return nil
 }

@@ -24,10 +24,22 @@ type Field struct {
 	Batch bool
 }
 
+// BatchResponseTemplate is the response mapping template a BatchInvoke
+// field's resolver needs (AWS's, for batched Lambda resolvers): the
+// function answers each item as {data, errorMessage, errorType}, and the
+// template raises an item's error as the field's error, with the
+// server's errorType, or returns its data.
+const BatchResponseTemplate = `#if($context.result && $context.result.errorMessage)
+  $utils.error($context.result.errorMessage, $context.result.errorType, $context.result.data)
+#else
+  $utils.toJson($context.result.data)
+#end`
+
 // ResolverFields lists, sorted by type and name, the fields that get
 // their own AppSync resolver: the one decision that the Lambda (which
 // selects every other field ahead, see New), the AppSync simulator's
-// configuration and the infrastructure templates all read.
+// configuration and the infrastructure templates all read (with
+// BatchResponseTemplate for the Batch ones).
 //
 // The list is derived from gqlgen's generated ResolverRoot, which gqlgen
 // builds from schema.graphql and gqlgen.yml: a field gets an AppSync

@@ -38,6 +38,10 @@ type Config struct {
 	// operations, one after another. Zero takes api.DefaultLimits.MaxAliases;
 	// keep it at most the GraphQL handler's Limits.MaxAliases.
 	MaxBatchItems int
+	// Issuer, when set, is the Cognito user pool whose identities the
+	// events may carry (the server's --issuer); an event of any other
+	// issuer is refused with Unauthorized. Empty (dev mode) trusts any.
+	Issuer string
 }
 
 // Handler answers AppSync Direct Lambda events. It is safe for concurrent
@@ -46,6 +50,7 @@ type Handler struct {
 	exec     *api.Handler
 	logger   *slog.Logger
 	maxItems int
+	issuer   string
 	build    *builder
 }
 
@@ -58,7 +63,7 @@ func New(cfg Config) *Handler {
 		cfg.MaxBatchItems = api.DefaultLimits.MaxAliases
 	}
 	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
-	return &Handler{exec: cfg.GraphQL, logger: cfg.Logger, maxItems: cfg.MaxBatchItems,
+	return &Handler{exec: cfg.GraphQL, logger: cfg.Logger, maxItems: cfg.MaxBatchItems, issuer: cfg.Issuer,
 		build: newBuilder(schema, resolverFields())}
 }
 
@@ -123,7 +128,7 @@ func (h *Handler) resolve(ctx context.Context, events []Event) []BatchItem {
 	if len(events) == 0 {
 		return items
 	}
-	caller, err := events[0].Identity.authIdentity()
+	caller, err := events[0].Identity.authIdentity(h.issuer)
 	if err != nil {
 		for i := range events {
 			fail(i, &Error{Type: string(domain.CodeUnauthorized), Message: err.Error()})
@@ -134,7 +139,7 @@ func (h *Handler) resolve(ctx context.Context, events []Event) []BatchItem {
 	// rather than run as the first item's caller.
 	var queries, mutations []int
 	for i, e := range events {
-		if id, err := e.Identity.authIdentity(); err != nil || id.Sub != caller.Sub || !slices.Equal(id.Groups, caller.Groups) {
+		if id, err := e.Identity.authIdentity(h.issuer); err != nil || id.Sub != caller.Sub || !slices.Equal(id.Groups, caller.Groups) {
 			fail(i, badRequest("the events of one batch name different callers"))
 			continue
 		}

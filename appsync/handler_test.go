@@ -207,3 +207,52 @@ func TestNotAnEvent(t *testing.T) {
 		t.Fatalf("error %+v, want BadRequest", err)
 	}
 }
+
+// TestIdentity: with a trusted issuer, only its identities are served;
+// groups missing from the identity are read from the claims as the server
+// reads a token's, and a groups claim that is not an array of strings is
+// refused.
+func TestIdentity(t *testing.T) {
+	const pool = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_test"
+	e := newEnv(t, func(_ *api.Config, c *appsync.Config) { c.Issuer = pool })
+	with := func(change func(id map[string]any)) map[string]any {
+		ev := event("a-caregiver", "Query", "me", nil, nil)
+		id, ok := ev["identity"].(map[string]any)
+		if !ok {
+			t.Fatal("event without identity")
+		}
+		change(id)
+		return ev
+	}
+	claims := func(id map[string]any) map[string]any {
+		c, ok := id["claims"].(map[string]any)
+		if !ok {
+			t.Fatal("identity without claims")
+		}
+		return c
+	}
+	tests := []struct {
+		name     string
+		event    map[string]any
+		wantType string
+	}{
+		{"the trusted pool", with(func(map[string]any) {}), ""},
+		{"groups from the claims", with(func(id map[string]any) { delete(id, "groups") }), ""},
+		{"another issuer", with(func(id map[string]any) { id["issuer"] = "https://idp.example.com" }), "Unauthorized"},
+		{"groups claim not an array", with(func(id map[string]any) {
+			delete(id, "groups")
+			claims(id)["cognito:groups"] = "Operators"
+		}), "Unauthorized"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			data, err := e.invoke(tc.event)
+			switch {
+			case tc.wantType == "" && (err != nil || decode[struct{ ID string }](t, data).ID != "a-caregiver"):
+				t.Errorf("me = %s, %v; want a-caregiver", data, err)
+			case tc.wantType != "" && (err == nil || err.Type != tc.wantType):
+				t.Errorf("me = %s, %v; want a %s error", data, err, tc.wantType)
+			}
+		})
+	}
+}

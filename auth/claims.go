@@ -52,7 +52,7 @@ func (v *Verifier) checkClaims(claims map[string]any, now time.Time) (Identity, 
 	if sub == "" {
 		return Identity{}, tokenErr(ReasonMalformed, errors.New("missing sub"))
 	}
-	groups, err := groupsClaim(claims)
+	groups, err := GroupsClaim(claims)
 	if err != nil {
 		return Identity{}, tokenErr(ReasonInvalidGroups, err)
 	}
@@ -146,11 +146,11 @@ func numericDate(claims map[string]any, name string) (t time.Time, ok bool, err 
 	return time.Unix(int64(sec), int64(frac*1e9)), true, nil
 }
 
-// groupsClaim reads "cognito:groups", which must be absent or an array of
+// GroupsClaim reads "cognito:groups", which must be absent or an array of
 // strings (possibly empty). It returns an error for any other JSON type,
 // null included, and for an array holding anything but strings; nothing is
 // coerced.
-func groupsClaim(claims map[string]any) ([]string, error) {
+func GroupsClaim(claims map[string]any) ([]string, error) {
 	raw, present := claims[claimGroups]
 	if !present {
 		return nil, nil

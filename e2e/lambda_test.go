@@ -338,7 +338,7 @@ func TestLambdaUnderEmulator(t *testing.T) {
 	}
 
 	rie := startEmulator(t, map[string]string{
-		"DAYLINE_DATA": db, "DAYLINE_PAGE_TOKEN_SECRET": secret, "DAYLINE_LOG_LEVEL": "info",
+		"DAYLINE_DATA": db, "DAYLINE_APPSYNC": "true", "DAYLINE_PAGE_TOKEN_SECRET": secret, "DAYLINE_LOG_LEVEL": "info",
 		"AWS_LAMBDA_FUNCTION_TIMEOUT": "60",
 	})
 

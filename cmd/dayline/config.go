@@ -25,6 +25,7 @@ type config struct {
 	Introspection   bool
 	IntroGroups     string
 	Playground      bool
+	AppSync         bool
 	LogLevel        string
 	PageTokenSecret string
 	ShutdownTimeout time.Duration

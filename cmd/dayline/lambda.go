@@ -44,7 +44,10 @@ func serveLambda(ctx context.Context, cfg config, stdout, stderr io.Writer, env 
 		return err
 	}
 	gql := newGraphQL(cfg, st, logger)
-	resolvers := appsync.New(appsync.Config{GraphQL: gql, Logger: logger})
+	var resolvers lambda.EventHandler // AppSync events are refused unless asked for
+	if cfg.AppSync {
+		resolvers = appsync.New(appsync.Config{GraphQL: gql, Logger: logger, Issuer: cfg.Issuer})
+	}
 	h := lambda.New(newHTTPHandler(cfg, gql, an, logger), resolvers, lambda.WithLogger(logger))
 	logger.Info("lambda ready", "store", cfg.Store, "dev_mode", an.local != nil)
 	// The runtime loop never returns: it exits the process when the
