@@ -176,7 +176,7 @@ func (h *Handler) resolve(ctx context.Context, events []Event) []BatchItem {
 // (tokens, aliases, cost, response size) are meant for one client request,
 // and AppSync sends each event for one field of one: when the operation of
 // several events is refused as a whole (a limit, or one event's bad
-// argument value), each half runs on its own, down to the one event that
+// argument value) while the deadline is still ahead, each half runs on its own, down to the one event that
 // earns the refusal, so events are refused only for what they ask.
 func (h *Handler) run(ctx context.Context, events []Event, indexes []int, kind ast.Operation, caller auth.Identity, items []BatchItem) {
 	op, refused := h.build.build(events, indexes, kind, caller)
@@ -187,7 +187,7 @@ func (h *Handler) run(ctx context.Context, events []Event, indexes []int, kind a
 		return
 	}
 	resp := h.exec.Execute(ctx, &graphql.RawParams{Query: op.query, Variables: op.vars})
-	if len(op.items) > 1 && refusedWhole(resp) {
+	if len(op.items) > 1 && ctx.Err() == nil && refusedWhole(resp) {
 		planned := make([]int, len(op.items))
 		for i, p := range op.items {
 			planned[i] = p.index
@@ -200,14 +200,16 @@ func (h *Handler) run(ctx context.Context, events []Event, indexes []int, kind a
 	h.answer(items, op, resp)
 }
 
-// refusedWhole reports whether resp refuses its operation as a whole: no
-// data, and errors on no field.
+// refusedWhole reports whether resp refuses its operation as a whole for
+// what it asks: no data, and BadRequest errors on no field (a limit, a bad
+// argument value). Anything else (the deadline, an internal error) would
+// fail the halves too.
 func refusedWhole(resp *graphql.Response) bool {
 	if len(resp.Errors) == 0 || (len(resp.Data) > 0 && string(resp.Data) != "null") {
 		return false
 	}
 	for _, e := range resp.Errors {
-		if len(e.Path) > 0 {
+		if len(e.Path) > 0 || e.Extensions["code"] != string(domain.CodeBadRequest) {
 			return false
 		}
 	}

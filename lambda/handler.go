@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/aws/aws-lambda-go/lambdacontext"
@@ -44,9 +45,10 @@ type EventHandler interface {
 	HandleEvent(ctx context.Context, event json.RawMessage) (any, error)
 }
 
-// errAppSyncPanic fails an AppSync invocation whose EventHandler panicked;
-// the panic and its stack are logged, not sent.
-var errAppSyncPanic = errors.New("lambda: internal error serving the AppSync event")
+// errAppSyncPanic fails an AppSync invocation whose EventHandler panicked,
+// with the server's errorType for it; the panic and its stack are logged,
+// not sent.
+var errAppSyncPanic = messages.InvokeResponse_Error{Type: "InternalError", Message: "internal error serving the AppSync event"}
 
 // Handler serves every event of the function. It implements aws-lambda-go's
 // lambda.Handler: pass it to lambda.Start.
@@ -85,13 +87,24 @@ type UnsupportedEventError struct {
 
 func (e *UnsupportedEventError) Error() string { return "lambda: unsupported event: " + e.Reason }
 
-// Invoke serves one event; ctx carries the invocation's deadline and
-// lambdacontext. For an HTTP event it answers the front door's response
+// answerReserve is the time kept back from an invocation's deadline to
+// send its answer.
+const answerReserve = 200 * time.Millisecond
+
+// Invoke serves one event; ctx carries the invocation's deadline (work
+// stops answerReserve before it) and lambdacontext. For an HTTP event it answers the front door's response
 // JSON, a 500 in Dayline's error body if serving panics. For an AppSync
 // event it answers the EventHandler's value as JSON, or its error. It
 // returns an *UnsupportedEventError for an event it cannot serve (see
 // there), and never logs the event (it can carry the caller's token).
 func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	if deadline, ok := ctx.Deadline(); ok {
+		// Stop work a little before Lambda ends the invocation, so the
+		// answer (a 503 ServiceUnavailable when time ran out) still goes out.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-answerReserve))
+		defer cancel()
+	}
 	kind, err := Detect(payload)
 	if err != nil {
 		return nil, err

@@ -9,8 +9,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
+
+	"github.com/aws/aws-lambda-go/lambda/messages"
 )
 
 // fixture returns the event in testdata/name.
@@ -127,7 +130,15 @@ func TestAppSyncErrors(t *testing.T) {
 		{"a value JSON cannot encode", &appsyncStub{answer: func(json.RawMessage) (any, error) { return func() {}, nil }},
 			func(err error) bool { return err != nil }},
 		{"a panic", &appsyncStub{answer: func(json.RawMessage) (any, error) { panic("resolver bug") }},
-			func(err error) bool { return errors.Is(err, errAppSyncPanic) }},
+			func(err error) bool {
+				var ie messages.InvokeResponse_Error
+				return errors.As(err, &ie) && ie.Type == "InternalError" && !strings.Contains(ie.Message, "resolver bug")
+			}},
+		{"an error with an errorType", &appsyncStub{answer: func(json.RawMessage) (any, error) { return nil, typedError{"NotFound", "no such schedule"} }},
+			func(err error) bool {
+				var ie messages.InvokeResponse_Error
+				return errors.As(err, &ie) && ie.Type == "NotFound" && ie.Message == "no such schedule"
+			}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -193,3 +204,9 @@ func TestConcurrentInvocations(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// typedError is an error with the ErrorType method appsync.Error has.
+type typedError struct{ typ, msg string }
+
+func (e typedError) Error() string     { return e.msg }
+func (e typedError) ErrorType() string { return e.typ }
