@@ -19,9 +19,13 @@ const (
 	KindAppSyncBatch Kind = "appsync-batch"       // AppSync Direct Lambda resolver, BatchInvoke (an array)
 )
 
-// functionURLDomainIn is in every Function URL event's domainName:
-// <url-id>.lambda-url.<region>.on.aws.
-const functionURLDomainIn = ".lambda-url."
+// A Function URL event's domainName is <url-id>.lambda-url.<region>.on.aws
+// (an HTTP API's custom domain could hold ".lambda-url." too, but not end
+// in ".on.aws").
+const (
+	functionURLDomainIn  = ".lambda-url."
+	functionURLDomainEnd = ".on.aws"
+)
 
 // IsAppSync reports whether k is an AppSync resolver event.
 func (k Kind) IsAppSync() bool { return k == KindAppSync || k == KindAppSyncBatch }
@@ -75,7 +79,7 @@ func Detect(payload []byte) (Kind, error) {
 	case rc != nil && rc.ELB != nil && rc.ELB.TargetGroupArn != "":
 		return KindALB, nil
 	case p.Version == "2.0" && rc != nil && rc.HTTP != nil && rc.HTTP.Method != "":
-		if strings.Contains(rc.DomainName, functionURLDomainIn) {
+		if strings.Contains(rc.DomainName, functionURLDomainIn) && strings.HasSuffix(rc.DomainName, functionURLDomainEnd) {
 			return KindFunctionURL, nil
 		}
 		return KindHTTPAPI, nil

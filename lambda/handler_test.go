@@ -35,6 +35,7 @@ func TestDetect(t *testing.T) {
 		{"HTTP API payload 2.0", fixture(t, "apigw-v2-request.json"), KindHTTPAPI},
 		{"HTTP API named stage, base64 body", fixture(t, "apigw-v2-request-base64.json"), KindHTTPAPI},
 		{"Function URL", fixture(t, "lambda-url-request.json"), KindFunctionURL},
+		{"HTTP API on a custom domain naming lambda-url", []byte(`{"version":"2.0","rawPath":"/graphql","requestContext":{"domainName":"api.lambda-url.example.com","http":{"method":"POST"}}}`), KindHTTPAPI},
 		{"REST API payload 1.0", fixture(t, "apigw-v1-request.json"), KindRESTAPI},
 		{"ALB multi-value headers", fixture(t, "alb-request-multivalue-headers.json"), KindALB},
 		{"ALB single headers", fixture(t, "alb-request-headers-only.json"), KindALB},
