@@ -464,6 +464,13 @@ func appSyncUnderEmulator(t *testing.T, rie *emulator) {
 			t.Errorf("schedule of organisation b = %s (%v); want a NotFound function error", out, err)
 		}
 	})
+	t.Cleanup(func() {
+		// The simulator's events carry the caller's raw token in
+		// request.headers.authorization.
+		if strings.Contains(rie.output.String(), "eyJraWQiOiJFWEFNUExFIn0") {
+			t.Error("the function logged an AppSync event's token")
+		}
+	})
 	t.Run("BatchInvoke", func(t *testing.T) {
 		var got []struct {
 			Data      *struct{ ID, Name string }
