@@ -25,15 +25,22 @@ type Field struct {
 }
 
 // BatchResponseTemplate is the response mapping template a BatchInvoke
-// field's resolver needs (AWS's, for batched Lambda resolvers): the
-// function answers each item as {data, errorMessage, errorType}, and the
-// template raises an item's error as the field's error, with the
-// server's errorType, or returns its data.
-const BatchResponseTemplate = `#if($context.result && $context.result.errorMessage)
-  $utils.error($context.result.errorMessage, $context.result.errorType, $context.result.data)
-#else
-  $utils.toJson($context.result.data)
-#end`
+// field's resolver needs (after AWS's, for batched Lambda resolvers): a
+// failed invocation fails the field; the function answers each item as
+// {data, errorMessage, errorType}, and an item's error is raised as the
+// field's error with the server's errorType (appended, keeping the value,
+// when the item has data), else its data is returned.
+const BatchResponseTemplate = `#if($ctx.error)
+  $util.error($ctx.error.message, $ctx.error.type)
+#end
+#if($ctx.result.errorType)
+  #if($util.isNull($ctx.result.data))
+    $util.error($ctx.result.errorMessage, $ctx.result.errorType)
+  #else
+    $util.appendError($ctx.result.errorMessage, $ctx.result.errorType)
+  #end
+#end
+$util.toJson($ctx.result.data)`
 
 // ResolverFields lists, sorted by type and name, the fields that get
 // their own AppSync resolver: the one decision that the Lambda (which

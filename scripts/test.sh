@@ -9,6 +9,9 @@
 # It also installs graphql-http (npm ci in scripts/graphql-http, pinned by
 # its package-lock.json) for the GraphQL-over-HTTP audit in e2e, which then
 # fails rather than skips without it.
+# It also installs the Amplify AppSync simulator (npm ci in
+# scripts/appsync-sim, pinned by its package-lock.json) for the parity
+# suite (e2e/parity_test.go), which then fails rather than skips without it.
 # Prints, per package, how many tests passed or skipped, and per store how
 # many contract and end-to-end tests ran.
 set -euo pipefail
@@ -46,6 +49,15 @@ if [ ! -f "$gh/node_modules/.package-lock.json" ] || [ "$gh/package-lock.json" -
   (cd "$gh" && npm ci --no-audit --no-fund --loglevel=error) >&2
 fi
 echo "   graphql-http $(node -p 'require("./'"$gh"'/node_modules/graphql-http/package.json").version')"
+
+echo "== installing the AppSync simulator (npm ci in scripts/appsync-sim)"
+sim=scripts/appsync-sim
+if [ ! -f "$sim/node_modules/.package-lock.json" ] || [ "$sim/package-lock.json" -nt "$sim/node_modules/.package-lock.json" ]; then
+  (cd "$sim" && npm ci --no-audit --no-fund --loglevel=error) >&2
+fi
+echo "   @aws-amplify/amplify-appsync-simulator $(node -p 'require("./'"$sim"'/node_modules/@aws-amplify/amplify-appsync-simulator/package.json").version')"
+# Both Node programs are installed now: a missing one fails the tests
+# that use them (the audit, the parity suite) rather than skips them.
 export DAYLINE_REQUIRE_NODE=1
 
 # The Lambda test builds the bootstrap binary and AWS's Lambda Runtime

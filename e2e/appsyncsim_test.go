@@ -1,0 +1,158 @@
+package e2e_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/dayline/dayline/appsync"
+)
+
+// appSyncSimDir holds sim.js and its pinned npm packages (the Amplify
+// AppSync simulator; scripts/test.sh installs them with npm ci).
+const appSyncSimDir = "../scripts/appsync-sim"
+
+// appSyncSimulator is the Amplify AppSync simulator (scripts/appsync-sim/sim.js)
+// serving schema.graphql, its resolvers invoking the real bootstrap under
+// the Lambda Runtime Interface Emulator.
+type appSyncSimulator struct {
+	url    string // the GraphQL endpoint
+	output *watchedOutput
+	exited chan struct{}
+}
+
+// simResolverField is one entry of the resolver list sim.js reads.
+type simResolverField struct {
+	TypeName  string `json:"typeName"`
+	FieldName string `json:"fieldName"`
+	Batch     bool   `json:"batch"`
+	// ResponseTemplate is a batch field's response mapping template
+	// (appsync.BatchResponseTemplate, the one AWS deployments use).
+	ResponseTemplate string `json:"responseTemplate,omitempty"`
+}
+
+// startAppSyncSimulator starts sim.js in front of rie, with resolvers on
+// exactly appsync.ResolverFields() (written to a file sim.js reads: the
+// one list, never a copy). It returns once the simulator prints its URL
+// and stops it when t ends. Without Node or the installed simulator it
+// skips t, or fails it under CI and scripts/test.sh (requireNode).
+func startAppSyncSimulator(t *testing.T, rie *emulator) *appSyncSimulator {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err == nil {
+		_, err = os.Stat(filepath.Join(appSyncSimDir, "node_modules", "@aws-amplify", "amplify-appsync-simulator", "package.json"))
+	}
+	if err != nil {
+		msg := fmt.Sprintf("the AppSync simulator needs node and `npm ci` in scripts/appsync-sim (scripts/test.sh does both): %v", err)
+		if requireNode() {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+
+	var fields []simResolverField
+	for _, f := range appsync.ResolverFields() {
+		sf := simResolverField{TypeName: f.Type, FieldName: f.Name, Batch: f.Batch}
+		if f.Batch {
+			sf.ResponseTemplate = appsync.BatchResponseTemplate
+		}
+		fields = append(fields, sf)
+	}
+	list, err := json.Marshal(fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fieldsFile := filepath.Join(t.TempDir(), "resolver-fields.json")
+	if err := os.WriteFile(fieldsFile, list, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	cmd := exec.Command(node, "sim.js", filepath.Join("..", "..", "schema.graphql"), fieldsFile, rie.url)
+	cmd.Dir = appSyncSimDir
+	s := &appSyncSimulator{output: newWatchedOutput(), exited: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = s.output, s.output
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start the AppSync simulator: %v", err)
+	}
+	go func() { _ = cmd.Wait(); close(s.exited) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-s.exited:
+		case <-time.After(hangTimeout): // a hang turned into a failure
+			_ = cmd.Process.Kill()
+			t.Errorf("the AppSync simulator did not stop on SIGTERM")
+		}
+		if t.Failed() {
+			t.Logf("AppSync simulator output:\n%s", s.output.String())
+		}
+	})
+	s.url = s.awaitURL(t)
+	return s
+}
+
+var simURLLine = regexp.MustCompile(`(?m)^APPSYNC_SIMULATOR_URL=(\S+)$`)
+
+// awaitURL returns the URL sim.js prints once it listens; it fails t when
+// the simulator exits first or after hangTimeout.
+func (s *appSyncSimulator) awaitURL(t *testing.T) string {
+	t.Helper()
+	giveUp := time.After(hangTimeout) // a hang turned into a failure
+	for {
+		o := s.output
+		o.mu.Lock()
+		m, written := simURLLine.FindStringSubmatch(o.buf.String()), o.written
+		o.mu.Unlock()
+		if m != nil {
+			return m[1]
+		}
+		select {
+		case <-written:
+		case <-s.exited:
+			t.Fatalf("the AppSync simulator exited before listening; output:\n%s", o.String())
+		case <-giveUp:
+			t.Fatalf("the AppSync simulator printed no URL after %v; output:\n%s", hangTimeout, o.String())
+		}
+	}
+}
+
+// post sends query to the simulator with token in the Authorization
+// header, raw (as AppSync clients send a Cognito token), none when "".
+func (s *appSyncSimulator) post(t *testing.T, token, query string) gqlResponse {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, s.url, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	res, err := (&http.Client{Timeout: hangTimeout}).Do(req)
+	if err != nil {
+		t.Fatalf("post to the AppSync simulator: %v", err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := gqlResponse{Status: res.StatusCode, Raw: string(b)}
+	if err := r.decode(b); err != nil {
+		t.Fatalf("the AppSync simulator answered %d, not GraphQL JSON: %s", res.StatusCode, b)
+	}
+	return r
+}
