@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"time"
 
-
 	"github.com/dayline/dayline/api"
 	"github.com/dayline/dayline/auth"
 )
