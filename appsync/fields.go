@@ -54,7 +54,7 @@ func (t *fieldTable) has(typeName, fieldName string) bool {
 // cannot drop methods once reflect.Type.Method is reachable (about 4 MB
 // of the Lambda's).
 //
-//go:generate go test -run ^TestResolverFieldsGenerated$ -update-resolver-fields .
+//go:generate go test -run ^TestResolverFieldsGenerated -update-resolver-fields .
 var resolverFields = sync.OnceValue(func() *fieldTable { return newFieldTable(derivedResolverFields) })
 
 // newFieldTable returns the table of list, sorted by type and name.

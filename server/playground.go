@@ -13,7 +13,7 @@ import (
 // (about 4 MB of the Lambda's). A gqlgen release that changes the page
 // fails that test until `go generate ./...` renders it again.
 //
-//go:generate go test -run ^TestPlaygroundPage$ -update-playground .
+//go:generate go test -run ^TestPlaygroundPage -update-playground .
 //go:embed playground.html
 var playgroundPage []byte
 
