@@ -8,8 +8,6 @@ import (
 	"sync"
 
 	"github.com/vektah/gqlparser/v2/ast"
-
-	"github.com/dayline/dayline/graph"
 )
 
 // Field is a schema field that has its own AppSync resolver, a Direct
@@ -68,21 +66,34 @@ func (t *fieldTable) has(typeName, fieldName string) bool {
 	return ok
 }
 
-var resolverFields = sync.OnceValue(func() *fieldTable {
-	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
-	t, err := deriveFields(schema, reflect.TypeFor[graph.ResolverRoot]())
-	if err != nil {
-		panic(err) // the generated code and its schema disagree: a build defect, caught by the tests
+// resolverFields is the table of derivedResolverFields: deriveFields of
+// graph.ResolverRoot, run at generate time by TestResolverFieldsGenerated
+// (which fails when the file is stale). Running it here instead would
+// keep every exported method of every type in the binary: the linker
+// cannot drop methods once reflect.Type.Method is reachable (about 4 MB
+// of the Lambda's).
+//
+//go:generate go test -run ^TestResolverFieldsGenerated -update-resolver-fields .
+var resolverFields = sync.OnceValue(func() *fieldTable { return newFieldTable(derivedResolverFields) })
+
+// newFieldTable returns the table of list, sorted by type and name.
+func newFieldTable(list []Field) *fieldTable {
+	t := &fieldTable{list: slices.Clone(list), set: map[[2]string]Field{}}
+	for _, f := range t.list {
+		t.set[[2]string{f.Type, f.Name}] = f
 	}
+	slices.SortFunc(t.list, func(a, b Field) int {
+		return strings.Compare(a.Type+"."+a.Name, b.Type+"."+b.Name)
+	})
 	return t
-})
+}
 
 // deriveFields maps root's methods (one per type with resolvers, each
 // returning that type's resolver interface, one method per field) to
 // schema fields. gqlgen names methods after fields with Go casing
 // (organisationId: OrganisationID), so names match case-insensitively.
 func deriveFields(schema *ast.Schema, root reflect.Type) (*fieldTable, error) {
-	t := &fieldTable{set: map[[2]string]Field{}}
+	var list []Field
 	for i := range root.NumMethod() {
 		m := root.Method(i)
 		def := schema.Types[m.Name]
@@ -105,13 +116,8 @@ func deriveFields(schema *ast.Schema, root reflect.Type) (*fieldTable, error) {
 			if field == nil {
 				return nil, fmt.Errorf("%s.%s names no field of type %s", resolvers.Name(), name, def.Name)
 			}
-			f := Field{Type: def.Name, Name: field.Name, Batch: !root}
-			t.list = append(t.list, f)
-			t.set[[2]string{f.Type, f.Name}] = f
+			list = append(list, Field{Type: def.Name, Name: field.Name, Batch: !root})
 		}
 	}
-	slices.SortFunc(t.list, func(a, b Field) int {
-		return strings.Compare(a.Type+"."+a.Name, b.Type+"."+b.Name)
-	})
-	return t, nil
+	return newFieldTable(list), nil
 }

@@ -14,8 +14,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
-
 	"github.com/dayline/dayline/api"
 	"github.com/dayline/dayline/auth"
 )
@@ -68,8 +66,7 @@ func New(cfg Config) http.Handler {
 		handleGet(mux, "/.well-known/jwks.json", cfg.JWKS)
 	}
 	if cfg.Playground {
-		handleGet(mux, "/{$}", playground.Handler("Dayline", "/graphql",
-			playground.WithGraphiqlUiHeaders(map[string]string{"Authorization": "Bearer <paste a token>"})))
+		handleGet(mux, "/{$}", playgroundHandler())
 	}
 	// Every other path is a 404, in the same error body as every other
 	// error (the mux's own 404 and 405 are plain text).

@@ -24,7 +24,7 @@ func openStore(kind, endpoint, dir string) (store.Store, *usageTotals, error) {
 		if endpoint == "" {
 			return nil, nil, fmt.Errorf("-store dynamodb needs -dynamodb-endpoint")
 		}
-		client, err := dynamo.NewClient(context.Background(), dynamo.ClientConfig{
+		client, err := dynamo.NewClient(dynamo.ClientConfig{
 			Endpoint: endpoint, Region: dynamo.LocalRegion, Credentials: dynamo.LocalCredentials()})
 		if err != nil {
 			return nil, nil, fmt.Errorf("dynamodb client: %w", err)

@@ -123,7 +123,7 @@ var settings = []setting{
 		meaning: "DynamoDB table name"},
 	{flag: "region", env: "DAYLINE_DYNAMODB_REGION", verbs: dynamoVerbs,
 		bind:        stringFlag(func(c *config) *string { return &c.Region }, ""),
-		defaultText: "the AWS SDK's (`AWS_REGION`, shared config)",
+		defaultText: "`AWS_REGION`, else `AWS_DEFAULT_REGION`",
 		meaning:     "DynamoDB region"},
 	{flag: "dynamodb-endpoint", env: "DAYLINE_DYNAMODB_ENDPOINT", verbs: dynamoVerbs,
 		bind:        stringFlag(func(c *config) *string { return &c.DynamoEndpoint }, ""),

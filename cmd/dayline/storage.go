@@ -55,7 +55,7 @@ func openStore(ctx context.Context, cfg config, env func(string) (string, bool),
 		}
 		return openedStore{Store: st, close: st.Close}, nil
 	case "dynamodb":
-		client, err := newDynamoClient(ctx, cfg, env)
+		client, err := newDynamoClient(cfg, env)
 		if err != nil {
 			return openedStore{}, err
 		}
@@ -91,7 +91,7 @@ func pageTokenSecret(cfg config) ([]byte, error) {
 // tableCreate creates the DynamoDB table and its index: `dayline table
 // create`.
 func tableCreate(ctx context.Context, cfg config, stdout, stderr io.Writer, env func(string) (string, bool)) error {
-	client, err := newDynamoClient(ctx, cfg, env)
+	client, err := newDynamoClient(cfg, env)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	json "github.com/goccy/go-json"
+	"encoding/json"
 	bbolt "go.etcd.io/bbolt"
 
 	"github.com/dayline/dayline/domain"

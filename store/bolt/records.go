@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	json "github.com/goccy/go-json"
+	"encoding/json"
 
 	"github.com/dayline/dayline/domain"
 	"github.com/dayline/dayline/scalars"

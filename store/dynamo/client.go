@@ -1,33 +1,34 @@
 package dynamo
 
 import (
-	"context"
 	"errors"
-	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 )
 
-// ErrNoRegion is returned by NewClient when neither ClientConfig.Region nor
-// the AWS SDK's sources name a region.
+// ErrNoRegion is returned by NewClient when ClientConfig.Region is "".
 var ErrNoRegion = errors.New("no AWS region")
 
+// ErrNoCredentials is returned by NewClient when ClientConfig.Credentials
+// is nil.
+var ErrNoCredentials = errors.New("no AWS credentials")
+
 // ClientConfig says which DynamoDB a client of NewClient talks to and how.
-// Its zero value is a client of AWS in the region and with the credentials
-// of the AWS SDK's usual sources.
+// Region and Credentials are required: NewClient reads no AWS
+// configuration of its own (the AWS SDK's config loader, with its shared
+// files, SSO and STS clients, would make up a tenth of the Lambda's
+// binary). AWSRegion and AWSCredentials give what the AWS SDK's usual
+// sources would, for the places Dayline runs.
 type ClientConfig struct {
 	// Endpoint overrides the AWS endpoint, e.g. http://127.0.0.1:8000 for
 	// DynamoDB Local; "" talks to AWS.
 	Endpoint string
-	// Region is the AWS region; "" takes it from the AWS SDK's sources
-	// ($AWS_REGION, the shared config files).
+	// Region is the AWS region (LocalRegion for DynamoDB Local).
 	Region string
-	// Credentials sign the requests; nil takes them from the AWS SDK's
-	// sources (environment, shared files, instance or task role).
-	// LocalCredentials suit DynamoDB Local.
+	// Credentials sign the requests: AWSCredentials on AWS,
+	// LocalCredentials for DynamoDB Local.
 	Credentials aws.CredentialsProvider
 	// MaxAttempts bounds the attempts of one call, as in ClientOptions
 	// (DefaultMaxAttempts when < 1).
@@ -52,30 +53,16 @@ const LocalRegion = "us-east-1"
 // NewClient returns a DynamoDB client for cfg, configured as Store needs
 // (ClientOptions, then cfg.Options). With an Endpoint it does not validate
 // response checksums: DynamoDB Local's error answers carry no valid CRC32.
-//
-// With both Region and Credentials set it reads no AWS configuration and
-// returns no error. Otherwise it loads the missing settings from the AWS
-// SDK's sources and returns an error wrapping the cause if that fails, or
-// ErrNoRegion if no region results.
-func NewClient(ctx context.Context, cfg ClientConfig) (*dynamodb.Client, error) {
-	awsCfg := aws.Config{Region: cfg.Region, Credentials: cfg.Credentials}
-	if cfg.Region == "" || cfg.Credentials == nil {
-		var opts []func(*awsconfig.LoadOptions) error
-		if cfg.Region != "" {
-			opts = append(opts, awsconfig.WithRegion(cfg.Region))
-		}
-		if cfg.Credentials != nil {
-			opts = append(opts, awsconfig.WithCredentialsProvider(cfg.Credentials))
-		}
-		loaded, err := awsconfig.LoadDefaultConfig(ctx, opts...)
-		if err != nil {
-			return nil, fmt.Errorf("load AWS configuration: %w", err)
-		}
-		awsCfg = loaded
-	}
-	if awsCfg.Region == "" {
+// It makes no network call and reads no file. It returns ErrNoRegion
+// without cfg.Region and ErrNoCredentials without cfg.Credentials.
+func NewClient(cfg ClientConfig) (*dynamodb.Client, error) {
+	switch {
+	case cfg.Region == "":
 		return nil, ErrNoRegion
+	case cfg.Credentials == nil:
+		return nil, ErrNoCredentials
 	}
+	awsCfg := aws.Config{Region: cfg.Region, Credentials: cfg.Credentials}
 	optFns := append([]func(*dynamodb.Options){ClientOptions(cfg.MaxAttempts), func(o *dynamodb.Options) {
 		if cfg.Endpoint != "" {
 			o.BaseEndpoint = aws.String(cfg.Endpoint)

@@ -57,12 +57,12 @@ func Endpoint(tb testing.TB) string {
 // default retries, then adjusted by optFns (a test may shorten the
 // retries, for example).
 func NewClient(endpoint string, optFns ...func(*dynamodb.Options)) *dynamodb.Client {
-	client, err := dynamo.NewClient(context.Background(), dynamo.ClientConfig{
+	client, err := dynamo.NewClient(dynamo.ClientConfig{
 		Endpoint: endpoint, Region: dynamo.LocalRegion, Credentials: dynamo.LocalCredentials(), Options: optFns,
 	})
 	if err != nil {
-		// Unreachable: with a region and credentials given, NewClient reads
-		// no configuration and returns no error.
+		// Unreachable: with a region and credentials given, NewClient
+		// returns no error.
 		panic("dynamotest: " + err.Error())
 	}
 	return client
