@@ -66,14 +66,14 @@ func (t *fieldTable) has(typeName, fieldName string) bool {
 	return ok
 }
 
-// resolverFields is the table of derivedResolverFields: deriveFields of
-// graph.ResolverRoot, run at generate time by TestResolverFieldsGenerated
-// (which fails when the file is stale). Running it here instead would
-// keep every exported method of every type in the binary: the linker
-// cannot drop methods once reflect.Type.Method is reachable (about 4 MB
-// of the Lambda's).
-//
-//go:generate go test -run ^TestResolverFieldsGenerated -update-resolver-fields .
+// resolverFields is the table of derivedResolverFields
+// (resolver_fields_gen.go): deriveFields of graph.ResolverRoot, run by
+// TestResolverFieldsGenerated, which fails when the file is stale; `go
+// test ./appsync -run TestResolverFieldsGenerated -update-resolver-fields`
+// writes it again (`go generate` runs gqlgen alone). Running it here
+// instead would keep every exported method of every type in the binary:
+// the linker cannot drop methods once reflect.Type.Method is reachable
+// (about 4 MB of the Lambda's).
 var resolverFields = sync.OnceValue(func() *fieldTable { return newFieldTable(derivedResolverFields) })
 
 // newFieldTable returns the table of list, sorted by type and name.

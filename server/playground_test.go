@@ -11,7 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/playground"
 )
 
-var updatePlayground = flag.Bool("update-playground", false, "render gqlgen's playground page into playground.html (go generate)")
+var updatePlayground = flag.Bool("update-playground", false, "render gqlgen's playground page into playground.html")
 
 // TestPlaygroundPage checks that playground.html is the page gqlgen's
 // playground.Handler renders for Dayline's /graphql; with
@@ -31,6 +31,6 @@ func TestPlaygroundPage(t *testing.T) {
 		return
 	}
 	if !bytes.Equal(playgroundPage, want) {
-		t.Errorf("playground.html is not the page gqlgen renders now: run go generate ./server")
+		t.Errorf("playground.html is not the page gqlgen renders now: run go test ./server -run TestPlaygroundPage -update-playground")
 	}
 }
