@@ -38,7 +38,7 @@ func coldStart(bin binaries, data seeded, ev event) (sample, error) {
 		"--log-level", "info",
 		bin.bootstrap)
 	cmd.Env = functionEnv(map[string]string{
-		"DAYLINE_DATA": data.db, "DAYLINE_PAGE_TOKEN_SECRET": pageTokenSecret, "DAYLINE_LOG_LEVEL": "warn",
+		"DAYLINE_DATA": data.db, "DAYLINE_APPSYNC": "true", "DAYLINE_PAGE_TOKEN_SECRET": pageTokenSecret, "DAYLINE_LOG_LEVEL": "warn",
 		"AWS_LAMBDA_FUNCTION_TIMEOUT": "60",
 	})
 	var out lockedBuffer
