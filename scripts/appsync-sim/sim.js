@@ -39,11 +39,13 @@ if (!schemaPath || !fieldsPath || !invokeURL) {
 // the emulator answers it with status 200 and the body
 // {"errorMessage", "errorType"} (AWS's Invoke API also sets
 // X-Amz-Function-Error). The error thrown here reaches the response
-// mapping template as $ctx.error, its type as $ctx.error.type.
+// mapping template as $ctx.error. As AWS AppSync does for a Lambda data
+// source, its type is "Lambda:Unhandled" whatever the function's
+// errorType, and its message the function's errorMessage.
 class FunctionError extends Error {
   constructor(body) {
     super(body.errorMessage || 'the function failed');
-    this.type = body.errorType || 'Lambda:Unhandled';
+    this.type = 'Lambda:Unhandled';
   }
 }
 
