@@ -40,8 +40,8 @@ func TestDashboardThroughAppSync(t *testing.T) {
 	const caller = "budget-caregiver"
 	invocations := 0
 	calls := map[string]map[string]int{}
-	step := func(name string) { invocations++; calls[name] = e.Store.take() }
-	e.Store.take()
+	step := func(name string) { invocations++; calls[name] = e.Store.Take() }
+	e.Store.Take()
 
 	me, err := e.invoke(event(caller, "Query", "me", nil, nil))
 	if err != nil {

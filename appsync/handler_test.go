@@ -184,12 +184,12 @@ func TestBatchInvoke(t *testing.T) {
 // the request id only, and the next event is served.
 func TestPanicIsInternal(t *testing.T) {
 	e := newEnv(t)
-	e.Store.panics = "GetSchedules"
+	e.Store.PanicIn("GetSchedules")
 	ev := event("a-caregiver", "Query", "schedule", map[string]any{"id": "a-member-1-sched"}, nil)
 	if _, err := e.invoke(ev); err == nil || err.Type != "InternalError" || err.Message != "internal error (request id req-1)" {
 		t.Fatalf("error %+v, want InternalError naming request id req-1 only", err)
 	}
-	e.Store.panics = ""
+	e.Store.PanicIn("")
 	data, err := e.invoke(ev)
 	if err != nil {
 		t.Fatalf("after the panic: %s: %s", err.Type, err.Message)

@@ -3,8 +3,6 @@ package appsync_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +14,7 @@ import (
 	"github.com/dayline/dayline/scalars"
 	"github.com/dayline/dayline/store"
 	"github.com/dayline/dayline/store/bolt"
+	"github.com/dayline/dayline/store/storetest"
 )
 
 // testDay is a Monday: weekday schedules apply on it.
@@ -26,7 +25,7 @@ const testDay = "2026-03-30"
 // caregiver and two members with a weekday schedule of two tasks.
 type env struct {
 	t       testing.TB
-	Store   *countingStore
+	Store   *storetest.Counting
 	Handler *appsync.Handler
 }
 
@@ -39,7 +38,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		t.Fatalf("open bolt store: %v", err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	counting := &countingStore{Store: st}
+	counting := &storetest.Counting{Store: st}
 	seedTenants(t, st)
 	acfg := api.Config{Store: counting, Now: time.Now, NewID: func() string { return ulid.Make().String() }}
 	cfg := appsync.Config{}
@@ -185,73 +184,4 @@ func decode[T any](t testing.TB, raw json.RawMessage) T {
 		t.Fatalf("decode %s: %v", raw, err)
 	}
 	return v
-}
-
-// countingStore counts every read the loaders make, by name.
-type countingStore struct {
-	store.Store
-	mu     sync.Mutex
-	calls  map[string]int
-	panics string // a call that panics, for the fault tests
-}
-
-func (c *countingStore) record(name string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.calls == nil {
-		c.calls = map[string]int{}
-	}
-	c.calls[name]++
-	if c.panics == name {
-		panic(fmt.Sprintf("test fault in %s", name))
-	}
-}
-
-// take returns the calls counted since the last take, and forgets them.
-func (c *countingStore) take() map[string]int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := c.calls
-	c.calls = nil
-	return out
-}
-
-func (c *countingStore) GetUsers(ctx context.Context, ids []string) ([]domain.User, error) {
-	c.record("GetUsers")
-	return c.Store.GetUsers(ctx, ids)
-}
-
-func (c *countingStore) GetOrganisations(ctx context.Context, ids []string) ([]domain.Organisation, error) {
-	c.record("GetOrganisations")
-	return c.Store.GetOrganisations(ctx, ids)
-}
-
-func (c *countingStore) GetSchedules(ctx context.Context, ids []string) ([]domain.Schedule, error) {
-	c.record("GetSchedules")
-	return c.Store.GetSchedules(ctx, ids)
-}
-
-func (c *countingStore) SchedulesByOwners(ctx context.Context, ids []string) (map[string][]domain.Schedule, error) {
-	c.record("SchedulesByOwners")
-	return c.Store.SchedulesByOwners(ctx, ids)
-}
-
-func (c *countingStore) CompletionsOn(ctx context.Context, days []domain.OwnerDate) (map[domain.OwnerDate][]domain.Completion, error) {
-	c.record("CompletionsOn")
-	return c.Store.CompletionsOn(ctx, days)
-}
-
-func (c *countingStore) GetTaskRefs(ctx context.Context, ids []string) ([]domain.TaskRef, error) {
-	c.record("GetTaskRefs")
-	return c.Store.GetTaskRefs(ctx, ids)
-}
-
-func (c *countingStore) ListMembers(ctx context.Context, orgID string, p domain.PageRequest) (domain.Page[domain.User], error) {
-	c.record("ListMembers")
-	return c.Store.ListMembers(ctx, orgID, p)
-}
-
-func (c *countingStore) ListSchedules(ctx context.Context, ownerID string, p domain.PageRequest) (domain.Page[domain.Schedule], error) {
-	c.record("ListSchedules")
-	return c.Store.ListSchedules(ctx, ownerID, p)
 }

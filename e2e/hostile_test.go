@@ -17,6 +17,7 @@ import (
 	"github.com/dayline/dayline/domain"
 	"github.com/dayline/dayline/server"
 	"github.com/dayline/dayline/store"
+	"github.com/dayline/dayline/store/storetest"
 )
 
 // hostileCase is one document an attacker with a Member's (or anyone's)
@@ -130,16 +131,16 @@ func TestHostileDocuments(t *testing.T) {
 	forEachStore(t, func(t *testing.T, open opener) {
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				var counter *countingStore
+				var counter *storetest.Counting
 				e := newEnv(t, func(t testing.TB) store.Store {
-					counter = &countingStore{Store: open(t)}
+					counter = &storetest.Counting{Store: open(t)}
 					return counter
 				}, func(a *api.Config, s *server.Config) {
 					a.Limits = tc.limits
 					s.MaxBodyBytes = 1 << 20 // the limits under test, not the body limit
 				})
 				tok := e.token(tc.user)
-				counter.calls.Store(0)
+				counter.Reset()
 				body := map[string]any{"query": tc.query}
 				if strings.Contains(tc.query, "query Main") {
 					body["operationName"] = "Main"
@@ -156,7 +157,7 @@ func TestHostileDocuments(t *testing.T) {
 					msg = r.Errors[0].Message
 				}
 				t.Logf("%d-byte document: answered %d (%d bytes) %q; shape check read %d tokens, visited %d selections; %d store reads",
-					len(tc.query), r.Status, len(r.Raw), msg, work.Tokens, work.Selections, counter.calls.Load())
+					len(tc.query), r.Status, len(r.Raw), msg, work.Tokens, work.Selections, counter.Calls())
 				if !tc.refused {
 					if r.Status != http.StatusOK || len(r.Errors) > 0 {
 						t.Fatalf("within the limits, got %d %.500s", r.Status, r.Raw)
@@ -170,7 +171,7 @@ func TestHostileDocuments(t *testing.T) {
 				if msg := r.Errors[0].Message; !strings.Contains(msg, tc.want) {
 					t.Errorf("message %q, want it to hold %q", msg, tc.want)
 				}
-				if n := counter.calls.Load(); n != 0 {
+				if n := counter.Calls(); n != 0 {
 					t.Errorf("a refused document made %d store reads", n)
 				}
 				if len(r.Raw) > 1024 {

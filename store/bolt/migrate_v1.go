@@ -1,10 +1,10 @@
 package bolt
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
-	"encoding/json"
 	bbolt "go.etcd.io/bbolt"
 
 	"github.com/dayline/dayline/domain"

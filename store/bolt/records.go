@@ -1,10 +1,9 @@
 package bolt
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
-
-	"encoding/json"
 
 	"github.com/dayline/dayline/domain"
 	"github.com/dayline/dayline/scalars"
