@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/dayline/dayline/appsync"
+	"github.com/dayline/dayline/internal/lambdaemu"
 )
 
 // appSyncSimDir holds sim.js and its pinned npm packages (the Amplify
@@ -26,7 +28,7 @@ const appSyncSimDir = "../scripts/appsync-sim"
 // the Lambda Runtime Interface Emulator.
 type appSyncSimulator struct {
 	url    string // the GraphQL endpoint
-	output *watchedOutput
+	output *lambdaemu.Output
 	exited chan struct{}
 }
 
@@ -76,9 +78,9 @@ func startAppSyncSimulator(t *testing.T, rie *emulator) *appSyncSimulator {
 		t.Fatal(err)
 	}
 
-	cmd := exec.Command(node, "sim.js", filepath.Join("..", "..", "schema.graphql"), fieldsFile, rie.url)
+	cmd := exec.Command(node, "sim.js", filepath.Join("..", "..", "schema.graphql"), fieldsFile, rie.URL)
 	cmd.Dir = appSyncSimDir
-	s := &appSyncSimulator{output: newWatchedOutput(), exited: make(chan struct{})}
+	s := &appSyncSimulator{output: lambdaemu.NewOutput(), exited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = s.output, s.output
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start the AppSync simulator: %v", err)
@@ -106,23 +108,19 @@ var simURLLine = regexp.MustCompile(`(?m)^APPSYNC_SIMULATOR_URL=(\S+)$`)
 // the simulator exits first or after hangTimeout.
 func (s *appSyncSimulator) awaitURL(t *testing.T) string {
 	t.Helper()
-	giveUp := time.After(hangTimeout) // a hang turned into a failure
-	for {
-		o := s.output
-		o.mu.Lock()
-		m, written := simURLLine.FindStringSubmatch(o.buf.String()), o.written
-		o.mu.Unlock()
-		if m != nil {
-			return m[1]
+	ctx, cancel := context.WithTimeout(t.Context(), hangTimeout) // a hang turned into a failure
+	defer cancel()
+	var url string
+	err := s.output.Await(ctx, s.exited, func(out string) bool {
+		if m := simURLLine.FindStringSubmatch(out); m != nil {
+			url = m[1]
 		}
-		select {
-		case <-written:
-		case <-s.exited:
-			t.Fatalf("the AppSync simulator exited before listening; output:\n%s", o.String())
-		case <-giveUp:
-			t.Fatalf("the AppSync simulator printed no URL after %v; output:\n%s", hangTimeout, o.String())
-		}
+		return url != ""
+	})
+	if err != nil {
+		t.Fatalf("the AppSync simulator printed no URL: %v; output:\n%s", err, s.output.String())
 	}
+	return url
 }
 
 // post sends query to the simulator with token in the Authorization

@@ -1,26 +1,22 @@
 package e2e_test
 
 import (
-	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/dayline/dayline/auth"
 	"github.com/dayline/dayline/domain"
+	"github.com/dayline/dayline/internal/lambdaemu"
 	"github.com/dayline/dayline/store"
 	"github.com/dayline/dayline/store/bolt"
 )
@@ -57,69 +53,10 @@ func goBuild(dir, name, pkg string, args ...string) (string, error) {
 	return out, nil
 }
 
-// watchedOutput collects a process's output; waitFor waits until it holds
-// a text.
-type watchedOutput struct {
-	mu      sync.Mutex
-	buf     bytes.Buffer
-	written chan struct{} // closed and replaced by every Write
-}
-
-func newWatchedOutput() *watchedOutput { return &watchedOutput{written: make(chan struct{})} }
-
-func (o *watchedOutput) Write(p []byte) (int, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	close(o.written)
-	o.written = make(chan struct{})
-	return o.buf.Write(p)
-}
-
-func (o *watchedOutput) String() string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.buf.String()
-}
-
-// waitFor returns once the output contains text; it fails t when exited
-// closes first or after hangTimeout.
-func (o *watchedOutput) waitFor(t *testing.T, exited <-chan struct{}, text string) {
-	t.Helper()
-	for {
-		o.mu.Lock()
-		found, written := strings.Contains(o.buf.String(), text), o.written
-		o.mu.Unlock()
-		if found {
-			return
-		}
-		select {
-		case <-written:
-		case <-exited:
-			t.Fatalf("the emulator exited before writing %q; output:\n%s", text, o.String())
-		case <-time.After(hangTimeout): // a hang turned into a failure
-			t.Fatalf("no %q after %v; output:\n%s", text, hangTimeout, o.String())
-		}
-	}
-}
-
 // emulator is the real bootstrap binary running under AWS's Lambda Runtime
 // Interface Emulator.
 type emulator struct {
-	url    string // the invocation endpoint
-	output *watchedOutput
-	exited chan struct{}
-}
-
-// freeAddr returns a loopback address no one listens on now.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return addr
+	*lambdaemu.Emulator
 }
 
 // startEmulator builds bootstrap (as make lambda does, for this machine)
@@ -146,90 +83,52 @@ func startEmulator(t *testing.T, env map[string]string) *emulator {
 	if err != nil {
 		t.Fatal(err)
 	}
-
-	addr := freeAddr(t)
-	cmd := exec.Command(rie,
-		"--runtime-interface-emulator-address", addr,
-		"--runtime-api-address", freeAddr(t), // not the default 9001: other tests may run an emulator at once
-		"--log-level", "info",
-		bootstrap)
-	cmd.Dir = dir
-	// The function sees the emulator's environment: only what the test
-	// sets, no DAYLINE_ or AWS_ variable of the machine running the tests.
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); !strings.HasPrefix(k, "DAYLINE_") && !strings.HasPrefix(k, "AWS_") && !strings.HasPrefix(k, "_LAMBDA") {
-			cmd.Env = append(cmd.Env, kv)
-		}
+	em, err := lambdaemu.Start(rie, bootstrap, dir, env)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	e := &emulator{url: "http://" + addr + "/2015-03-31/functions/function/invocations", output: newWatchedOutput(), exited: make(chan struct{})}
-	cmd.Stdout, cmd.Stderr = e.output, e.output
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start the emulator: %v", err)
-	}
-	go func() { _ = cmd.Wait(); close(e.exited) }()
+	e := &emulator{em}
 	t.Cleanup(func() {
-		// On SIGTERM the emulator kills the function's process (SIGKILL to
-		// its process group, which it logs) and exits.
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-e.exited:
-		case <-time.After(hangTimeout): // a hang turned into a failure
-			_ = cmd.Process.Kill()
-			t.Errorf("the emulator did not stop on SIGTERM")
+		ctx, cancel := context.WithTimeout(context.Background(), hangTimeout) // a hang turned into a failure
+		defer cancel()
+		if err := e.Stop(ctx); err != nil {
+			t.Error(err)
 		}
 		if t.Failed() {
-			t.Logf("emulator and function output:\n%s", e.output.String())
+			t.Logf("emulator and function output:\n%s", e.Output.String())
 		}
 	})
-	e.awaitListening(t, addr)
-	return e
-}
-
-// awaitListening returns once the emulator accepts connections on addr
-// (it announces nothing before): each refused dial waits for the
-// emulator's next output line or a short pause, and the wait ends when
-// the emulator exits or after hangTimeout.
-func (e *emulator) awaitListening(t *testing.T, addr string) {
-	t.Helper()
-	giveUp := time.After(hangTimeout) // a hang turned into a failure
-	for {
-		conn, err := net.Dial("tcp", addr)
-		if err == nil {
-			_ = conn.Close()
-			return
-		}
-		select {
-		case <-e.exited:
-			t.Fatalf("the emulator exited; output:\n%s", e.output.String())
-		case <-giveUp:
-			t.Fatalf("the emulator does not listen on %s after %v; output:\n%s", addr, hangTimeout, e.output.String())
-		case <-time.After(10 * time.Millisecond): // the next dial; no test result depends on it
-		}
+	ctx, cancel := context.WithTimeout(t.Context(), hangTimeout) // a hang turned into a failure
+	defer cancel()
+	// The next dial after 10 ms; no test result depends on it.
+	if err := e.AwaitListening(ctx, 10*time.Millisecond); err != nil {
+		t.Fatalf("%v; output:\n%s", err, e.Output.String())
 	}
+	return e
 }
 
 // invoke sends event as Lambda invocation requestID and returns the
 // function's answer.
 func (e *emulator) invoke(t *testing.T, event []byte, requestID string) []byte {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, e.url, bytes.NewReader(event))
+	ctx, cancel := context.WithTimeout(t.Context(), hangTimeout) // a hang turned into a failure
+	defer cancel()
+	b, err := e.Invoke(ctx, event, requestID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("X-Amzn-RequestId", requestID)
-	res, err := (&http.Client{Timeout: hangTimeout}).Do(req)
-	if err != nil {
-		t.Fatalf("invoke: %v", err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil || res.StatusCode != http.StatusOK {
-		t.Fatalf("invoke: emulator answered %d %s (%v)", res.StatusCode, b, err)
-	}
 	return b
+}
+
+// waitFor returns once the emulator's output contains text; it fails t
+// when the emulator exits first or after hangTimeout.
+func (e *emulator) waitFor(t *testing.T, text string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), hangTimeout) // a hang turned into a failure
+	defer cancel()
+	if err := e.Output.Await(ctx, e.Exited, func(out string) bool { return strings.Contains(out, text) }); err != nil {
+		t.Fatalf("no %q: %v; output:\n%s", text, err, e.Output.String())
+	}
 }
 
 // frontDoor makes the event of one front door for a GraphQL request.
@@ -412,13 +311,13 @@ func TestLambdaUnderEmulator(t *testing.T) {
 						t.Fatalf("status %d, errorTypes %q; want %d, %q: %s", r.Status, r.errorTypes(), tc.status, tc.errorTypes, r.Raw)
 					}
 					tc.check(t, r)
-					rie.output.waitFor(t, rie.exited, `"lambda_request_id":"`+requestID+`"`)
+					rie.waitFor(t, `"lambda_request_id":"`+requestID+`"`)
 				})
 			}
 		})
 	}
 	t.Run("AppSync", func(t *testing.T) { appSyncUnderEmulator(t, rie) })
-	if strings.Contains(rie.output.String(), member) {
+	if strings.Contains(rie.Output.String(), member) {
 		t.Error("the function logged a token")
 	}
 }
@@ -467,7 +366,7 @@ func appSyncUnderEmulator(t *testing.T, rie *emulator) {
 	t.Cleanup(func() {
 		// The simulator's events carry the caller's raw token in
 		// request.headers.authorization.
-		if strings.Contains(rie.output.String(), "eyJraWQiOiJFWEFNUExFIn0") {
+		if strings.Contains(rie.Output.String(), "eyJraWQiOiJFWEFNUExFIn0") {
 			t.Error("the function logged an AppSync event's token")
 		}
 	})
