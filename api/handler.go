@@ -85,7 +85,8 @@ func New(cfg Config) *Handler {
 	}
 	limits := cfg.Limits.withDefaults()
 	services := app.New(cfg.Store, app.Env{Now: cfg.Now, NewID: cfg.NewID})
-	gcfg := graph.Config{Resolvers: resolvers.New(services)}
+	root := resolvers.New(services)
+	gcfg := graph.Config{Resolvers: root}
 	schema := graph.NewExecutableSchema(gcfg)
 	cost := newCostLimit(schema.Schema(), limits.MaxComplexity)
 	authorizer := resolvers.NewFieldAuthorizer(schema.Schema())
@@ -130,18 +131,19 @@ func New(cfg Config) *Handler {
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		ctx = withReports(ctx)
 		if cfg.Meter != nil {
-			return metered(ctx, cfg, withLoaders(next, cfg))
+			return metered(ctx, cfg, withLoaders(next, cfg, root))
 		}
-		return withLoaders(next, cfg)(ctx)
+		return withLoaders(next, cfg, root)(ctx)
 	})
 	return &Handler{Server: srv}
 }
 
 // withLoaders gives the response fresh loaders (a mutation's fields get
-// their own, see New, so its response-level ones read nothing).
+// their own, see New, so its response-level ones read nothing), and runs
+// a query's Prefetch with them.
 // A response that only carries a refusal (gqlgen's DispatchError) runs
 // nothing, so it gets no loaders and reads nothing.
-func withLoaders(next graphql.ResponseHandler, cfg Config) graphql.ResponseHandler {
+func withLoaders(next graphql.ResponseHandler, cfg Config, r prefetcher) graphql.ResponseHandler {
 	return func(ctx context.Context) *graphql.Response {
 		switch {
 		case ctx.Value(operationRuns{}) == nil:
@@ -149,7 +151,9 @@ func withLoaders(next graphql.ResponseHandler, cfg Config) graphql.ResponseHandl
 		case isMutation(ctx):
 			return next(loaders.With(ctx, loaders.NewImmediate(cfg.Store)))
 		}
-		return next(freshLoaders(ctx, cfg))
+		ctx = loaders.With(ctx, newLoaders(ctx, cfg))
+		prefetch(ctx, r)
+		return next(withCaller(ctx))
 	}
 }
 
@@ -166,13 +170,20 @@ func isMutation(ctx context.Context) bool {
 	return op != nil && op.Operation == ast.Mutation
 }
 
-// freshLoaders returns ctx with new loaders that have read the caller (the
-// resolvers' first need). The outcome is kept: errors surface where the
-// resolvers load the caller.
+// freshLoaders returns ctx with new loaders that have read the caller.
 func freshLoaders(ctx context.Context, cfg Config) context.Context {
-	l := newLoaders(ctx, cfg)
-	ctx = loaders.With(ctx, l)
-	if id, err := auth.IdentityFrom(ctx); err == nil {
+	return withCaller(loaders.With(ctx, newLoaders(ctx, cfg)))
+}
+
+// withCaller reads the caller (the resolvers' first need) into ctx's
+// loaders, unless read already, and returns ctx. The outcome is kept:
+// errors surface where the resolvers load the caller.
+func withCaller(ctx context.Context) context.Context {
+	id, err := auth.IdentityFrom(ctx)
+	if err != nil {
+		return ctx
+	}
+	if l, err := loaders.From(ctx); err == nil {
 		_, _ = l.Users().LoadNow(ctx, id.Sub)
 	}
 	return ctx

@@ -66,6 +66,12 @@ func (t *fieldTable) has(typeName, fieldName string) bool {
 	return ok
 }
 
+// batch reports whether typeName.fieldName has its own AppSync resolver
+// and uses BatchInvoke.
+func (t *fieldTable) batch(typeName, fieldName string) bool {
+	return t.set[[2]string{typeName, fieldName}].Batch
+}
+
 // resolverFields is the table of derivedResolverFields
 // (resolver_fields_gen.go): deriveFields of graph.ResolverRoot, run by
 // TestResolverFieldsGenerated, which fails when the file is stale; `go

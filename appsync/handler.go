@@ -186,7 +186,11 @@ func (h *Handler) run(ctx context.Context, events []Event, indexes []int, kind a
 	if op == nil {
 		return
 	}
-	resp := h.exec.Execute(ctx, &graphql.RawParams{Query: op.query, Variables: op.vars})
+	execCtx := ctx
+	if op.prefetch != nil {
+		execCtx = api.WithPrefetch(ctx, *op.prefetch)
+	}
+	resp := h.exec.Execute(execCtx, &graphql.RawParams{Query: op.query, Variables: op.vars})
 	if len(op.items) > 1 && ctx.Err() == nil && refusedWhole(resp) {
 		planned := make([]int, len(op.items))
 		for i, p := range op.items {

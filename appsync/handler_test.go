@@ -2,6 +2,7 @@ package appsync_test
 
 import (
 	"encoding/json"
+	"maps"
 	"strings"
 	"testing"
 
@@ -182,6 +183,66 @@ func TestBatchInvoke(t *testing.T) {
 
 // TestPanicIsInternal: a panic while resolving answers InternalError with
 // the request id only, and the next event is served.
+// TestBatchOfOneFieldReadsOnce sends BatchInvokes of one field for parents
+// of both tenants: the prefetch (api.Prefetch) reads every parent with
+// the field's batch resolver, yet each item keeps its own answer and
+// error, and the batch costs one store call per kind of read.
+func TestBatchOfOneFieldReadsOnce(t *testing.T) {
+	e := newEnv(t)
+	const caller = "a-caregiver"
+	tests := []struct {
+		parent, field string
+		ids           []string
+		wantCalls     map[string]int
+		check         func(t *testing.T, id string, it appsync.BatchItem)
+	}{
+		{"Schedule", "owner", []string{"a-member-1-sched", "b-member-1-sched", "a-member-2-sched"},
+			map[string]int{"GetUsers": 2, "GetSchedules": 1},
+			func(t *testing.T, id string, it appsync.BatchItem) {
+				if strings.HasPrefix(id, "b-") {
+					if it.ErrorType != "NotFound" {
+						t.Errorf("%s: %+v, want NotFound", id, it)
+					}
+					return
+				}
+				if got := decode[struct{ ID string }](t, it.Data); it.ErrorType != "" || got.ID+"-sched" != id {
+					t.Errorf("%s: %s %s, want its owner", id, it.ErrorType, it.Data)
+				}
+			}},
+		{"User", "schedules", []string{"a-member-1", "b-member-2", "a-member-2"},
+			map[string]int{"GetUsers": 1, "SchedulesByOwners": 1},
+			func(t *testing.T, id string, it appsync.BatchItem) {
+				if strings.HasPrefix(id, "b-") {
+					if it.ErrorType != "NotFound" {
+						t.Errorf("%s: %+v, want NotFound", id, it)
+					}
+					return
+				}
+				got := decode[[]struct{ ID string }](t, it.Data)
+				if it.ErrorType != "" || len(got) != 1 || got[0].ID != id+"-sched" {
+					t.Errorf("%s: %s %s, want [%s-sched]", id, it.ErrorType, it.Data, id)
+				}
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.parent+"."+tc.field, func(t *testing.T) {
+			events := make([]any, len(tc.ids))
+			for i, id := range tc.ids {
+				events[i] = event(caller, tc.parent, tc.field, nil, map[string]any{"id": id})
+			}
+			e.Store.Take()
+			items := e.batch(events...)
+			calls := e.Store.Take()
+			for i, id := range tc.ids {
+				tc.check(t, id, items[i])
+			}
+			if !maps.Equal(calls, tc.wantCalls) {
+				t.Errorf("store calls %v, want %v", calls, tc.wantCalls)
+			}
+		})
+	}
+}
+
 func TestPanicIsInternal(t *testing.T) {
 	e := newEnv(t)
 	e.Store.PanicIn("GetSchedules")

@@ -27,6 +27,12 @@ type env struct {
 	t       testing.TB
 	Store   *storetest.Counting
 	Handler *appsync.Handler
+	// Ctx, when set, is the context each event is handled in (a test may
+	// count DynamoDB requests in it); context.Background otherwise.
+	Ctx func() context.Context
+	// afterStep, when set, returns what the test counts besides store
+	// calls for the events handled since Ctx was last called.
+	afterStep func() int
 }
 
 type envOption func(*api.Config, *appsync.Config)
@@ -38,6 +44,12 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		t.Fatalf("open bolt store: %v", err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
+	return newEnvOn(t, st, opts...)
+}
+
+// newEnvOn is newEnv on st.
+func newEnvOn(t testing.TB, st store.Store, opts ...envOption) *env {
+	t.Helper()
 	counting := &storetest.Counting{Store: st}
 	seedTenants(t, st)
 	acfg := api.Config{Store: counting, Now: time.Now, NewID: func() string { return ulid.Make().String() }}
@@ -137,7 +149,11 @@ func (e *env) invoke(ev any) (json.RawMessage, *appsync.Error) {
 
 func (e *env) invokeRaw(raw []byte) (json.RawMessage, *appsync.Error) {
 	e.t.Helper()
-	ctx := api.WithRequestID(context.Background(), "req-1")
+	base := context.Background()
+	if e.Ctx != nil {
+		base = e.Ctx()
+	}
+	ctx := api.WithRequestID(base, "req-1")
 	answer, err := e.Handler.HandleEvent(ctx, raw)
 	if err != nil {
 		ae, ok := err.(*appsync.Error)

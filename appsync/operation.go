@@ -12,6 +12,7 @@ import (
 
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/dayline/dayline/api"
 	"github.com/dayline/dayline/auth"
 	"github.com/dayline/dayline/domain"
 	"github.com/dayline/dayline/resolvers"
@@ -25,15 +26,13 @@ import (
 //     i0: schedule(id: $v0) { ...Schedule_ }
 //   - a field of an object type with a root twin, a Query field of the same
 //     name, type and arguments plus the parent's id (User.agenda(date) and
-//     Query.agenda(userId, date)), is selected as that root field:
+//     Query.agenda(userId, date)), is selected as that root field, which
+//     reads no parent:
 //     i0: agenda(userId: $v0, date: $v1) { ...AgendaItem_ }
-//     Root fields' loads join one batch across the aliases (loaders.Load),
-//     where a nested batch resolver under an alias gets one parent and
-//     reads at once: the twin is what batches a BatchInvoke's agendas.
 //   - any other field of an object type is selected through its parent,
 //     fetched by id with the root field that returns that type from an
 //     `id: ID!` argument (user, organisation, schedule):
-//     i0: organisation(id: $v0) { members(limit: $v1) { ...UserConnection_ } }
+//     i0: user(id: $v0) { organisation { ...Organisation_ } }
 //
 // The field's own selection is every field of its type that AppSync
 // resolves from the returned JSON (fields without their own resolver, see
@@ -41,7 +40,12 @@ import (
 // @aws_cognito_user_pools rules the server enforces; AppSync denies the
 // others itself), recursively, written once per type as a fragment.
 // The events of a BatchInvoke become the aliases i0, i1, ... of one
-// operation, so the loaders batch across the whole batch.
+// operation. When they are one batched field of many parents with the same
+// arguments (a level of a list, as AppSync sends it), the operation first
+// runs that field's batch resolver on all the parents (api.Prefetch), so
+// the aliases find what they read in the loaders: one store call per kind
+// of read for the whole batch, by construction. Other batches still share
+// the loaders' batches while their wait lasts.
 
 // builder turns events into operations. It is immutable after New.
 type builder struct {
@@ -112,6 +116,12 @@ type operation struct {
 	query string
 	vars  map[string]any
 	items []planned
+	// prefetch, when the events are all one batched field of different
+	// parents with the same arguments, reads what that field's batch
+	// resolver reads for all the parents before the aliases run (see
+	// api.Prefetch), so the loaders batch across the whole batch by
+	// construction.
+	prefetch *api.Prefetch
 }
 
 // planned is one event in an operation: its index in the batch, its alias
@@ -138,6 +148,7 @@ func (b *builder) build(events []Event, indexes []int, kind ast.Operation, calle
 	op := &operation{}
 	var refused []itemError
 	var body strings.Builder
+	var parentIDs []string
 	for _, i := range indexes {
 		alias := "i" + strconv.Itoa(i)
 		// Each event writes into a copy, kept only if the event is
@@ -145,7 +156,7 @@ func (b *builder) build(events []Event, indexes []int, kind ast.Operation, calle
 		// (an unused one would make the whole operation invalid).
 		trial := w.clone()
 		var field strings.Builder
-		nested, err := trial.field(&field, alias, events[i])
+		nested, parentID, err := trial.field(&field, alias, events[i])
 		if err != nil {
 			refused = append(refused, itemError{index: i, err: err})
 			continue
@@ -153,10 +164,12 @@ func (b *builder) build(events []Event, indexes []int, kind ast.Operation, calle
 		w = trial
 		body.WriteString(field.String())
 		op.items = append(op.items, planned{index: i, alias: alias, nested: nested})
+		parentIDs = append(parentIDs, parentID)
 	}
 	if len(op.items) == 0 {
 		return nil, refused
 	}
+	op.prefetch = b.prefetch(events, op.items, parentIDs)
 	var q strings.Builder
 	q.WriteString(string(kind))
 	if len(w.decls) > 0 {
@@ -194,43 +207,76 @@ func (w *opWriter) clone() *opWriter {
 }
 
 // field writes the aliased root field of one event and returns, for a
-// field selected through its parent, the field's name.
-func (w *opWriter) field(body *strings.Builder, alias string, e Event) (nested string, _ *Error) {
+// field selected through its parent, the field's name, and for a field of
+// an object type, the parent's id.
+func (w *opWriter) field(body *strings.Builder, alias string, e Event) (nested, parentID string, _ *Error) {
 	parent, name := e.Info.ParentTypeName, e.Info.FieldName
 	if !w.b.fields.has(parent, name) {
-		return "", badRequest(fmt.Sprintf("%s.%s has no AppSync resolver on this function", parent, name))
+		return "", "", badRequest(fmt.Sprintf("%s.%s has no AppSync resolver on this function", parent, name))
 	}
 	def := w.b.schema.Types[parent].Fields.ForName(name)
 	args, err := w.arguments(def, e.Arguments)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	sel, err := w.selection(def.Type)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	if parent == w.b.schema.Query.Name || (w.b.schema.Mutation != nil && parent == w.b.schema.Mutation.Name) {
+	if w.b.isRoot(parent) {
 		fmt.Fprintf(body, " %s: %s%s%s", alias, name, argList(args), sel)
-		return "", nil
+		return "", "", nil
 	}
 	var src struct {
 		ID *string `json:"id"`
 	}
 	if err := json.Unmarshal(e.Source, &src); err != nil || src.ID == nil {
-		return "", badRequest(fmt.Sprintf("the source of %s.%s has no id", parent, name))
+		return "", "", badRequest(fmt.Sprintf("the source of %s.%s has no id", parent, name))
 	}
 	idVar := w.variable("ID!", json.RawMessage(strconv.Quote(*src.ID)))
 	if tw, ok := w.b.twins[[2]string{parent, name}]; ok {
 		args = append([]string{tw.idArg + ": " + idVar}, args...)
 		fmt.Fprintf(body, " %s: %s%s%s", alias, tw.field.Name, argList(args), sel)
-		return "", nil
+		return "", *src.ID, nil
 	}
 	root := w.b.parents[parent]
 	if root == nil {
-		return "", &Error{Type: string(domain.CodeInternal), Message: fmt.Sprintf("no root field fetches a %s by id", parent)}
+		return "", "", &Error{Type: string(domain.CodeInternal), Message: fmt.Sprintf("no root field fetches a %s by id", parent)}
 	}
 	fmt.Fprintf(body, " %s: %s(id: %s) { %s%s%s }", alias, root.Name, idVar, name, argList(args), sel)
-	return name, nil
+	return name, *src.ID, nil
+}
+
+// isRoot reports whether typ is the Query or Mutation type.
+func (b *builder) isRoot(typ string) bool {
+	return typ == b.schema.Query.Name || (b.schema.Mutation != nil && typ == b.schema.Mutation.Name)
+}
+
+// prefetch returns the Prefetch of the accepted events (items, whose
+// parents are parentIDs): when there are several, all of one Batch field
+// with the same arguments. Otherwise nil: the loaders' wait batches them.
+func (b *builder) prefetch(events []Event, items []planned, parentIDs []string) *api.Prefetch {
+	if len(items) < 2 {
+		return nil
+	}
+	first := events[items[0].index]
+	parent, name := first.Info.ParentTypeName, first.Info.FieldName
+	if b.isRoot(parent) || !b.fields.batch(parent, name) {
+		return nil
+	}
+	for _, p := range items[1:] {
+		e := events[p.index]
+		if e.Info.ParentTypeName != parent || e.Info.FieldName != name || !sameArguments(e.Arguments, first.Arguments) {
+			return nil
+		}
+	}
+	return &api.Prefetch{Type: parent, Field: name, ParentIDs: parentIDs, Args: first.Arguments}
+}
+
+// sameArguments reports whether a and b hold the same arguments, each
+// written alike.
+func sameArguments(a, b map[string]json.RawMessage) bool {
+	return maps.EqualFunc(a, b, func(x, y json.RawMessage) bool { return bytes.Equal(x, y) })
 }
 
 // arguments returns "a: $v0" for each of the event's arguments, each a
