@@ -39,14 +39,11 @@ type Emulator struct {
 // process runs; AwaitListening waits until it serves. It returns an error
 // if no port is free or the process does not start.
 func Start(rie, function, dir string, env map[string]string) (*Emulator, error) {
-	addr, err := freeAddr()
+	addrs, err := freeAddrs(2)
 	if err != nil {
 		return nil, err
 	}
-	apiAddr, err := freeAddr()
-	if err != nil {
-		return nil, err
-	}
+	addr, apiAddr := addrs[0], addrs[1]
 	cmd := exec.Command(rie,
 		"--runtime-interface-emulator-address", addr,
 		"--runtime-api-address", apiAddr,
@@ -137,12 +134,18 @@ func functionEnv(set map[string]string) []string {
 	return env
 }
 
-// freeAddr returns a loopback address no one listens on now.
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
+// freeAddrs returns n distinct loopback addresses no one listens on now:
+// all n are held open until each is known, so none repeats another.
+// (Another process may still take one before the emulator binds it.)
+func freeAddrs(n int) ([]string, error) {
+	addrs := make([]string, 0, n)
+	for range n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		defer ln.Close()
+		addrs = append(addrs, ln.Addr().String())
 	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
+	return addrs, nil
 }
