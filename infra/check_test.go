@@ -128,7 +128,11 @@ func TestCheckFails(t *testing.T) {
 			want: "the user pool's groups are [Admins Caregivers Operators], want [Admins Caregivers Members Operators]"},
 		// goformation's schema and the template's references.
 		{name: "unknown property", old: "      MaxBatchSize: !Ref MaxBatchSize\n", new: "      MaxBatchSizes: !Ref MaxBatchSize\n",
+			want: "additional properties 'MaxBatchSizes' not allowed"},
+		{name: "unknown resource type", old: "Type: AWS::Logs::LogGroup\n", new: "Type: AWS::Logs::LogGroupe\n",
 			want: "does not match the CloudFormation/SAM schema"},
+		{name: "unknown nested property", old: "PointInTimeRecoveryEnabled: true", new: "PointInTimeRecoveryEnable: true",
+			want: "additional properties 'PointInTimeRecoveryEnable' not allowed"},
 		{name: "property of the wrong type", old: "Timeout: 31", new: "Timeout: [31]",
 			want: "does not match the CloudFormation/SAM schema"},
 		{name: "number parameter out of its type", params: withParams(paramMaxBatchSize, "many"),
