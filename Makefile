@@ -1,5 +1,5 @@
 # Dayline. `make test` is the one test command (README.md; .ci/run calls it).
-.PHONY: run test generate bench load check lambda coldstart
+.PHONY: run test generate bench load check lambda coldstart infra
 
 run:
 	go run ./cmd/dayline serve --demo
@@ -30,3 +30,9 @@ lambda:
 # processes, HTTP and AppSync event) and the stripped arm64 bootstrap's size.
 coldstart:
 	go run ./bench/coldstart -runs 10
+
+# The deployment template, infra/template.yaml, written again from the schema,
+# the AppSync resolver fields, the table definition and the IAM actions (the
+# same test fails in make test when the committed file differs).
+infra:
+	go test ./infra -run TestTemplateGenerated -update-template

@@ -15,16 +15,24 @@ import (
 // its index) to become ACTIVE.
 const tableActiveTimeout = 5 * time.Minute
 
-// CreateTable creates table with the layout Store needs, on-demand
-// (PAY_PER_REQUEST): string keys pk (hash) and sk (range), and the global
-// secondary index indexGSI1 on gsi1pk (hash) and gsi1sk (range)
-// projecting all attributes. It waits until the table is ACTIVE. A table
-// that exists already is not an error (it is not altered; CheckTable
-// verifies its layout). Errors are ServiceUnavailable when DynamoDB cannot
-// be reached, otherwise internal.
-func CreateTable(ctx context.Context, client *dynamodb.Client, table string) error {
-	_, err := client.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:   &table,
+// TableDefinition is the layout of Store's table, the one definition that
+// CreateTable creates and the deployment template (infra/) declares.
+type TableDefinition struct {
+	// BillingMode is on-demand (PAY_PER_REQUEST).
+	BillingMode types.BillingMode
+	// AttributeDefinitions are the key attributes, all strings.
+	AttributeDefinitions []types.AttributeDefinition
+	// KeySchema is pk (hash) and sk (range).
+	KeySchema []types.KeySchemaElement
+	// GlobalSecondaryIndexes is indexGSI1 on gsi1pk (hash) and gsi1sk
+	// (range), projecting all attributes.
+	GlobalSecondaryIndexes []types.GlobalSecondaryIndex
+}
+
+// Definition returns the definition of Store's table: a fresh value, which the
+// caller may change.
+func Definition() TableDefinition {
+	return TableDefinition{
 		BillingMode: types.BillingModePayPerRequest,
 		AttributeDefinitions: []types.AttributeDefinition{
 			{AttributeName: aws.String(attrPK), AttributeType: types.ScalarAttributeTypeS},
@@ -44,7 +52,29 @@ func CreateTable(ctx context.Context, client *dynamodb.Client, table string) err
 			},
 			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
 		}},
-	})
+	}
+}
+
+// CreateTableInput returns the request that creates table with the
+// definition of Definition.
+func CreateTableInput(table string) *dynamodb.CreateTableInput {
+	def := Definition()
+	return &dynamodb.CreateTableInput{
+		TableName:              &table,
+		BillingMode:            def.BillingMode,
+		AttributeDefinitions:   def.AttributeDefinitions,
+		KeySchema:              def.KeySchema,
+		GlobalSecondaryIndexes: def.GlobalSecondaryIndexes,
+	}
+}
+
+// CreateTable creates table with the layout Store needs (Definition), on-demand.
+// It waits until the table is ACTIVE. A table
+// that exists already is not an error (it is not altered; CheckTable
+// verifies its layout). Errors are ServiceUnavailable when DynamoDB cannot
+// be reached, otherwise internal.
+func CreateTable(ctx context.Context, client *dynamodb.Client, table string) error {
+	_, err := client.CreateTable(ctx, CreateTableInput(table))
 	var inUse *types.ResourceInUseException
 	if err != nil && !errors.As(err, &inUse) {
 		return fmt.Errorf("create table %s: %w", table, translate(err))

@@ -1,0 +1,68 @@
+package infra
+
+import (
+	"slices"
+
+	"github.com/dayline/dayline/appsync"
+	"github.com/dayline/dayline/domain"
+	"github.com/dayline/dayline/store/dynamo"
+)
+
+// Sources is everything the template is generated from, and what Check
+// holds a template to.
+type Sources struct {
+	// Schema is schema.graphql, uploaded to AppSync as it is.
+	Schema string
+	// Fields are the fields with a Direct Lambda resolver
+	// (appsync.ResolverFields).
+	Fields []appsync.Field
+	// BatchResponseTemplate is the response mapping template of the
+	// BatchInvoke fields (appsync.BatchResponseTemplate).
+	BatchResponseTemplate string
+	// Table is the DynamoDB table's definition (dynamo.Definition).
+	Table dynamo.TableDefinition
+	// DynamoDBActions are what the function's role allows on the table and
+	// its indexes (dynamo.StoreActions).
+	DynamoDBActions []string
+	// CognitoActions are what the function's role allows on the user pool
+	// (CognitoActions).
+	CognitoActions []string
+	// Groups are the user pool's groups.
+	Groups []string
+}
+
+// CurrentSources returns the sources of the template for schema (the
+// text of schema.graphql): the packages' lists as they are now.
+func CurrentSources(schema string) Sources {
+	return Sources{
+		Schema:                schema,
+		Fields:                appsync.ResolverFields(),
+		BatchResponseTemplate: appsync.BatchResponseTemplate,
+		Table:                 dynamo.Definition(),
+		DynamoDBActions:       dynamo.StoreActions(),
+		CognitoActions:        CognitoActions(),
+		Groups:                []string{domain.GroupOperators, domain.GroupAdmins, domain.GroupCaregivers, domain.GroupMembers},
+	}
+}
+
+// cognitoActions are the Cognito user pool admin actions of the user
+// lifecycle (issue 12, point 2): creating users, moving them between
+// groups, signing them out, disabling and deleting them, and reading them.
+//
+// It is the one place the template's role takes them from, until the
+// Cognito client package exports the exact list of the calls it makes;
+// then CognitoActions returns that list instead.
+var cognitoActions = []string{
+	"cognito-idp:AdminAddUserToGroup",
+	"cognito-idp:AdminCreateUser",
+	"cognito-idp:AdminDeleteUser",
+	"cognito-idp:AdminDisableUser",
+	"cognito-idp:AdminGetUser",
+	"cognito-idp:AdminRemoveUserFromGroup",
+	"cognito-idp:AdminUserGlobalSignOut",
+	"cognito-idp:ListUsers",
+}
+
+// CognitoActions returns the Cognito IAM actions the function's role
+// allows on the user pool, sorted.
+func CognitoActions() []string { return slices.Sorted(slices.Values(cognitoActions)) }
