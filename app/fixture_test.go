@@ -24,8 +24,8 @@ var monday = time.Date(2026, 3, 30, 8, 0, 0, 0, time.UTC)
 // Organisation "Zonnehuis" has an admin, a caregiver and two members
 // (ann, bob); organisation "Elsewhere" has its own admin, stranger.
 type fixture struct {
-	st  *bolt.Store
-	svc *app.Services
+	st     *bolt.Store
+	svc    *app.Services
 	now    time.Time
 	ids    int
 	queued []string
