@@ -70,8 +70,9 @@ func (g *saga) do(ctx context.Context, step, undo func(context.Context) error) e
 }
 
 // rollback undoes the changes so far, last first, each tried even when
-// one before failed, and returns cause with every failed undo joined
-// (each logged too: a domain error's cause is not). The undos run without
+// one before failed, and returns cause with every failed undo joined as
+// text (each logged too: a domain error's cause is not), so that cause
+// alone decides the error's code. The undos run without
 // ctx's cancellation: a client that went away must not stop them.
 func (g *saga) rollback(ctx context.Context, cause error) error {
 	ctx = context.WithoutCancel(ctx)
@@ -79,7 +80,9 @@ func (g *saga) rollback(ctx context.Context, cause error) error {
 	for i := len(g.undo) - 1; i >= 0; i-- {
 		if err := g.undo[i](ctx); err != nil {
 			g.log.ErrorContext(ctx, "user directory and store disagree: an undo failed", "operation", g.op, "error", err, "cause", cause)
-			errs = append(errs, fmt.Errorf("%s: undo: %w", g.op, err))
+			// %v: an undo's domain code (ServiceUnavailable, say) must
+			// not become the answer's; cause's decides it.
+			errs = append(errs, fmt.Errorf("%s: undo: %v", g.op, err))
 		}
 	}
 	g.undo = nil

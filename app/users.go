@@ -171,6 +171,7 @@ func (s *Users) Update(ctx context.Context, l *loaders.Loaders, by Actor, id str
 	if u.Version != expectedVersion {
 		return domain.User{}, domain.Conflict("user", u.ID)
 	}
+	was := u
 	changes.applyTo(&u)
 	next := u.Changed(s.env.Now())
 	if err := next.Validate(); err != nil {
@@ -183,7 +184,7 @@ func (s *Users) Update(ctx context.Context, l *loaders.Loaders, by Actor, id str
 		return next, nil
 	}
 	g := s.newSaga("updateUser")
-	if err := s.reconcile(ctx, g, u, next); err != nil {
+	if err := s.reconcile(ctx, g, was, next); err != nil {
 		return domain.User{}, fmt.Errorf("update user: %w", err)
 	}
 	if err := s.store.UpdateUser(ctx, next, expectedVersion); err != nil {
