@@ -71,7 +71,9 @@ func TestCognitoLifecycle(t *testing.T) {
 	mia := add("Mia", "mia@example.com", domain.RoleMember)
 	casToken := signIn(t, pool, "cas@example.com", domain.GroupCaregivers)
 	miaToken := signIn(t, pool, "mia@example.com", domain.GroupMembers)
-	var members struct{ ListMembers struct{ Items []struct{ ID string } } }
+	var members struct {
+		ListMembers struct{ Items []struct{ ID string } }
+	}
 	mustGraphQL(t, url, casToken.IDToken, membersQuery, map[string]any{"org": org}, &members)
 	if got := len(members.ListMembers.Items); got != 3 {
 		t.Errorf("the caregiver lists %d members, want 3", got)
