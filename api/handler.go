@@ -58,6 +58,9 @@ type Config struct {
 	// Debug adds each operation's store usage to the response extensions
 	// (as "storeUsage").
 	Debug bool
+	// Directory, when set (OIDC mode with a user pool), is where the
+	// Users service manages users' sign-ins (app.Users.WithDirectory).
+	Directory app.Directory
 }
 
 // StoreUsage is what one operation cost the store.
@@ -85,6 +88,7 @@ func New(cfg Config) *Handler {
 	}
 	limits := cfg.Limits.withDefaults()
 	services := app.New(cfg.Store, app.Env{Now: cfg.Now, NewID: cfg.NewID})
+	services.Users = services.Users.WithDirectory(cfg.Directory, cfg.Logger)
 	root := resolvers.New(services)
 	gcfg := graph.Config{Resolvers: root}
 	schema := graph.NewExecutableSchema(gcfg)

@@ -18,15 +18,17 @@ import (
 var monday = time.Date(2026, 3, 30, 8, 0, 0, 0, time.UTC)
 
 // fixture is a fresh embedded store with two organisations, the services
-// over it, a clock the test moves by hand and ids counted up from ID0001.
+// over it, a clock the test moves by hand and ids counted up from ID0001
+// (or taken from the ones the test queued with nextIDs).
 //
 // Organisation "Zonnehuis" has an admin, a caregiver and two members
 // (ann, bob); organisation "Elsewhere" has its own admin, stranger.
 type fixture struct {
-	st  *bolt.Store
-	svc *app.Services
-	now time.Time
-	ids int
+	st     *bolt.Store
+	svc    *app.Services
+	now    time.Time
+	ids    int
+	queued []string
 
 	org                                  domain.Organisation
 	admin, caregiver, ann, bob, stranger app.Actor
@@ -46,10 +48,11 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{st: st, now: monday}
 	f.svc = app.New(st, app.Env{
 		Now:   func() time.Time { return f.now },
-		NewID: func() string { f.ids++; return fmt.Sprintf("ID%04d", f.ids) },
+		NewID: f.newID,
 	})
 	ctx := t.Context()
-	f.org, err = f.svc.Users.CreateOrganisation(ctx, "Zonnehuis", app.NewUser{ID: "admin", Name: "Ada", Email: "ada@example.com"})
+	f.nextIDs("", "admin") // the organisation's id, then its admin's
+	f.org, err = f.svc.Users.CreateOrganisation(ctx, "Zonnehuis", app.NewUser{Name: "Ada", Email: "ada@example.com"})
 	if err != nil {
 		t.Fatalf("create organisation: %v", err)
 	}
@@ -57,7 +60,8 @@ func newFixture(t *testing.T) *fixture {
 	f.caregiver = f.addUser(t, "carla", domain.RoleCaregiver)
 	f.ann = f.addUser(t, "ann", domain.RoleMember)
 	f.bob = f.addUser(t, "bob", domain.RoleMember)
-	if _, err := f.svc.Users.CreateOrganisation(ctx, "Elsewhere", app.NewUser{ID: "stranger", Name: "Sam", Email: "sam@example.com"}); err != nil {
+	f.nextIDs("", "stranger")
+	if _, err := f.svc.Users.CreateOrganisation(ctx, "Elsewhere", app.NewUser{Name: "Sam", Email: "sam@example.com"}); err != nil {
 		t.Fatalf("create second organisation: %v", err)
 	}
 	f.stranger = f.actor(t, "stranger")
@@ -73,7 +77,25 @@ func (f *fixture) later(d time.Duration) time.Time {
 	return f.now
 }
 
-// lastID returns the id generated last.
+// newID is the services' id generator: the next queued id, else the next
+// counted one ("" queued counts too).
+func (f *fixture) newID() string {
+	if len(f.queued) > 0 {
+		id := f.queued[0]
+		f.queued = f.queued[1:]
+		if id != "" {
+			return id
+		}
+	}
+	f.ids++
+	return fmt.Sprintf("ID%04d", f.ids)
+}
+
+// nextIDs queues the ids the services generate next, in order; "" takes
+// a counted one.
+func (f *fixture) nextIDs(ids ...string) { f.queued = append(f.queued, ids...) }
+
+// lastID returns the id counted last.
 func (f *fixture) lastID() string { return fmt.Sprintf("ID%04d", f.ids) }
 
 // Who acts, for tables.
@@ -101,8 +123,9 @@ func (f *fixture) actor(t *testing.T, id string) app.Actor {
 func (f *fixture) addUser(t *testing.T, id string, role domain.Role) app.Actor {
 	t.Helper()
 	f.later(time.Minute) // members list in creation order
+	f.nextIDs(id)
 	u, err := f.svc.Users.Add(t.Context(), f.admin, f.org.ID, app.NewUser{
-		ID: id, Name: "User " + id, Email: scalars.Email(id + "@example.com"), Role: role,
+		Name: "User " + id, Email: scalars.Email(id + "@example.com"), Role: role,
 	})
 	if err != nil {
 		t.Fatalf("add user %s: %v", id, err)

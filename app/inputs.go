@@ -5,10 +5,9 @@ import (
 	"github.com/dayline/dayline/scalars"
 )
 
-// NewUser is a user to add. An empty ID gets a generated one (dev mode:
-// with Cognito the id is the user's sub).
+// NewUser is a user to add. Its id is the service's choice: generated in
+// dev mode, the user's sub with a Directory.
 type NewUser struct {
-	ID    string
 	Name  string
 	Email scalars.Email
 	Phone *scalars.Phone

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/dayline/dayline/domain"
@@ -19,10 +20,13 @@ type UserStore interface {
 }
 
 // Users is the service of organisations and their users: who acts, who
-// may see and manage whom, and the user aggregate's versions.
+// may see and manage whom, and the user aggregate's versions. With a
+// Directory (WithDirectory) it also manages the users' sign-ins there.
 type Users struct {
 	store UserStore
 	env   Env
+	dir   Directory    // nil in dev mode
+	log   *slog.Logger // with dir
 }
 
 // NewUsers returns the Users service over st.
@@ -43,8 +47,12 @@ func (s *Users) Actor(ctx context.Context, l *loaders.Loaders, sub string) (Acto
 
 // CreateOrganisation stores a new organisation named name with admin as
 // its first user (role admin) and returns it. Whether the caller may is
-// the schema directive's decision (Operators). BadRequest for an invalid
-// name or admin, Conflict for a taken admin id.
+// the schema directive's decision (Operators). With a Directory the admin
+// is created there first (its sub is its id; Cognito sends the
+// invitation) and put in the Admins group; a failed store write deletes
+// it again. BadRequest for an invalid name or admin; Conflict for an
+// email the directory has already; ServiceUnavailable when the directory
+// is busy or down.
 func (s *Users) CreateOrganisation(ctx context.Context, name string, admin NewUser) (domain.Organisation, error) {
 	now := s.env.Now()
 	org := domain.Organisation{ID: s.env.NewID(), Name: name, CreatedAt: now}
@@ -56,8 +64,20 @@ func (s *Users) CreateOrganisation(ctx context.Context, name string, admin NewUs
 	if err := first.Validate(); err != nil {
 		return domain.Organisation{}, err
 	}
-	if err := s.store.CreateOrganisation(ctx, org, first); err != nil {
+	if s.dir == nil {
+		first.ID = s.env.NewID()
+		if err := s.store.CreateOrganisation(ctx, org, first); err != nil {
+			return domain.Organisation{}, fmt.Errorf("create organisation: %w", err)
+		}
+		return org, nil
+	}
+	g := s.newSaga("createOrganisation")
+	first, err := s.enrol(ctx, g, first)
+	if err != nil {
 		return domain.Organisation{}, fmt.Errorf("create organisation: %w", err)
+	}
+	if err := s.store.CreateOrganisation(ctx, org, first); err != nil {
+		return domain.Organisation{}, g.rollback(ctx, fmt.Errorf("create organisation: %w", err))
 	}
 	return org, nil
 }
@@ -99,9 +119,12 @@ func (s *Users) Members(ctx context.Context, l *loaders.Loaders, by Actor, orgID
 }
 
 // Add stores a new user of organisation orgID (version 1) and returns it.
-// Admins of orgID only (NotFound across organisations, else
-// Unauthorized); BadRequest for invalid fields; Conflict for a taken id
-// or email.
+// Its id is generated, or, with a Directory, the sub of the user created
+// there first (Cognito sends the invitation) and put in its role's group;
+// a failed store write deletes it again. Admins of orgID only (NotFound
+// across organisations, else Unauthorized); BadRequest for invalid
+// fields; Conflict for a taken email; ServiceUnavailable when the
+// directory is busy or down.
 func (s *Users) Add(ctx context.Context, by Actor, orgID string, in NewUser) (domain.User, error) {
 	if err := by.canManageUsers(orgID); err != nil {
 		return domain.User{}, err
@@ -110,8 +133,20 @@ func (s *Users) Add(ctx context.Context, by Actor, orgID string, in NewUser) (do
 	if err := u.Validate(); err != nil {
 		return domain.User{}, err
 	}
-	if err := s.store.CreateUser(ctx, u); err != nil {
+	if s.dir == nil {
+		u.ID = s.env.NewID()
+		if err := s.store.CreateUser(ctx, u); err != nil {
+			return domain.User{}, fmt.Errorf("add user: %w", err)
+		}
+		return u, nil
+	}
+	g := s.newSaga("addUser")
+	u, err := s.enrol(ctx, g, u)
+	if err != nil {
 		return domain.User{}, fmt.Errorf("add user: %w", err)
+	}
+	if err := s.store.CreateUser(ctx, u); err != nil {
+		return domain.User{}, g.rollback(ctx, fmt.Errorf("add user: %w", err))
 	}
 	return u, nil
 }
@@ -120,7 +155,11 @@ func (s *Users) Add(ctx context.Context, by Actor, orgID string, in NewUser) (do
 // and returns the user with its version bumped (domain.User.Changed).
 // Admins of the user's organisation only; NotFound for a user the actor
 // may not see; Conflict for a stale version; BadRequest for invalid
-// fields.
+// fields. With a Directory, a new email becomes the user's sign-in and a
+// new role moves it to its group and signs it out everywhere, before the
+// store write; a failed store write undoes them (the sign-out stays).
+// Conflict for an email the directory has already; ServiceUnavailable
+// when it is busy or down.
 func (s *Users) Update(ctx context.Context, l *loaders.Loaders, by Actor, id string, expectedVersion int, changes UserChanges) (domain.User, error) {
 	u, err := by.visibleUser(ctx, l, id)
 	if err != nil {
@@ -132,13 +171,24 @@ func (s *Users) Update(ctx context.Context, l *loaders.Loaders, by Actor, id str
 	if u.Version != expectedVersion {
 		return domain.User{}, domain.Conflict("user", u.ID)
 	}
+	was := u
 	changes.applyTo(&u)
 	next := u.Changed(s.env.Now())
 	if err := next.Validate(); err != nil {
 		return domain.User{}, err
 	}
-	if err := s.store.UpdateUser(ctx, next, expectedVersion); err != nil {
+	if s.dir == nil {
+		if err := s.store.UpdateUser(ctx, next, expectedVersion); err != nil {
+			return domain.User{}, fmt.Errorf("update user: %w", err)
+		}
+		return next, nil
+	}
+	g := s.newSaga("updateUser")
+	if err := s.reconcile(ctx, g, was, next); err != nil {
 		return domain.User{}, fmt.Errorf("update user: %w", err)
+	}
+	if err := s.store.UpdateUser(ctx, next, expectedVersion); err != nil {
+		return domain.User{}, g.rollback(ctx, fmt.Errorf("update user: %w", err))
 	}
 	return next, nil
 }
@@ -146,7 +196,11 @@ func (s *Users) Update(ctx context.Context, l *loaders.Loaders, by Actor, id str
 // Remove deletes user id (with its schedules and completions) when its
 // version is expectedVersion and returns it as it was. Admins of the
 // user's organisation only, never themselves (BadRequest); Conflict for a
-// stale version.
+// stale version. With a Directory the user is disabled there first (a
+// failed store write enables it again) and deleted there last; when that
+// delete fails the user is removed all the same, its sign-in left
+// disabled (and logged). ServiceUnavailable when the directory is busy or
+// down.
 func (s *Users) Remove(ctx context.Context, l *loaders.Loaders, by Actor, id string, expectedVersion int) (domain.User, error) {
 	u, err := by.visibleUser(ctx, l, id)
 	if err != nil {
@@ -158,9 +212,23 @@ func (s *Users) Remove(ctx context.Context, l *loaders.Loaders, by Actor, id str
 	if u.ID == by.User.ID {
 		return domain.User{}, domain.BadRequest("you cannot remove yourself")
 	}
-	if err := s.store.DeleteUser(ctx, id, expectedVersion); err != nil {
+	if s.dir == nil {
+		if err := s.store.DeleteUser(ctx, id, expectedVersion); err != nil {
+			return domain.User{}, fmt.Errorf("remove user: %w", err)
+		}
+		return u, nil
+	}
+	if u.Version != expectedVersion {
+		return domain.User{}, domain.Conflict("user", u.ID)
+	}
+	g := s.newSaga("removeUser")
+	if err := s.disable(ctx, g, u); err != nil {
 		return domain.User{}, fmt.Errorf("remove user: %w", err)
 	}
+	if err := s.store.DeleteUser(ctx, id, expectedVersion); err != nil {
+		return domain.User{}, g.rollback(ctx, fmt.Errorf("remove user: %w", err))
+	}
+	s.forget(ctx, u)
 	return u, nil
 }
 
@@ -205,14 +273,14 @@ func (s *Users) OwnersOf(ctx context.Context, l *loaders.Loaders, by Actor, sche
 	return owners, errs
 }
 
-// newUser builds a version-1 user of orgID; an empty in.ID gets a new id.
+// pendingID stands for a new user's id while its fields are validated:
+// the id itself comes afterwards (generated, or the directory's sub).
+const pendingID = "pending"
+
+// newUser builds a version-1 user of orgID, its id pending.
 func (s *Users) newUser(orgID string, in NewUser, now time.Time) domain.User {
-	id := in.ID
-	if id == "" {
-		id = s.env.NewID()
-	}
 	return domain.User{
-		ID: id, OrganisationID: orgID, Name: in.Name, Email: in.Email, Phone: in.Phone,
+		ID: pendingID, OrganisationID: orgID, Name: in.Name, Email: in.Email, Phone: in.Phone,
 		Role: in.Role, Version: 1, CreatedAt: now, UpdatedAt: now,
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -98,6 +99,48 @@ type env struct {
 	TokenNow func() time.Time
 	handler  http.Handler
 	tokens   map[string]string
+	// ids are the ids Dayline generated (new users', organisations',
+	// schedules'...), in order.
+	ids *generatedIDs
+}
+
+// generatedIDs records the ids an env's Dayline generates.
+type generatedIDs struct {
+	mu  sync.Mutex
+	all []string
+}
+
+// next returns a new id (a ULID, as `dayline serve` makes) and records it.
+func (g *generatedIDs) next() string {
+	id := ulid.Make().String()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.all = append(g.all, id)
+	return id
+}
+
+// list returns the ids generated so far.
+func (g *generatedIDs) list() []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return slices.Clone(g.all)
+}
+
+// generatedUser returns the stored user with email among those whose id
+// Dayline generated (createOrganisation's admin, addUser's user).
+func (e *env) generatedUser(t testing.TB, email string) domain.User {
+	t.Helper()
+	users, err := e.Store.GetUsers(t.Context(), e.ids.list())
+	if err != nil {
+		t.Fatalf("GetUsers: %v", err)
+	}
+	for _, u := range users {
+		if string(u.Email) == email {
+			return u
+		}
+	}
+	t.Fatalf("no user with email %s among the generated ids", email)
+	return domain.User{}
 }
 
 type envOption func(*api.Config, *server.Config)
@@ -122,7 +165,8 @@ func newEnv(t testing.TB, open func(t testing.TB) store.Store, opts ...envOption
 	if err != nil {
 		t.Fatalf("verifier: %v", err)
 	}
-	acfg := api.Config{Store: st, Now: time.Now, NewID: func() string { return ulid.Make().String() }, Introspection: true}
+	ids := &generatedIDs{}
+	acfg := api.Config{Store: st, Now: time.Now, NewID: ids.next, Introspection: true}
 	scfg := server.Config{Verifier: verifier, MaxBodyBytes: 64 << 10}
 	for _, o := range opts {
 		o(&acfg, &scfg)
@@ -131,7 +175,7 @@ func newEnv(t testing.TB, open func(t testing.TB) store.Store, opts ...envOption
 	h := server.New(scfg)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	e := &env{t: t, URL: srv.URL, Store: st, Issuer: issuer, KeyDir: keyDir, TokenNow: now, handler: h, tokens: map[string]string{}}
+	e := &env{t: t, URL: srv.URL, Store: st, ids: ids, Issuer: issuer, KeyDir: keyDir, TokenNow: now, handler: h, tokens: map[string]string{}}
 	seedTenants(t, st)
 	return e
 }

@@ -56,18 +56,16 @@ func emailOf(n int) string { return strings.Repeat("e", n-len("@example.com")) +
 func phoneOf(n int) string { return "12" + strings.Repeat("-", n-3) + "3" }
 
 // textFields lists every string argument of every mutation that stores
-// text. New users get the id "newcomer" (or "new-admin"), so that a stray
-// write would be found.
+// text. New users and organisations get ids the env records (env.ids), so
+// that a stray write would be found.
 var textFields = func() []textField {
 	const (
-		createOrg = `mutation($v: String!) { createOrganisation(input: {name: $v, admin: {id: "new-admin", name: "Ann", email: "ann@example.com"}}) { id } }`
-		adminName = `mutation($v: String!) { createOrganisation(input: {name: "New", admin: {id: "new-admin", name: $v, email: "ann@example.com"}}) { id } }`
-		adminMail = `mutation($v: AWSEmail!) { createOrganisation(input: {name: "New", admin: {id: "new-admin", name: "Ann", email: $v}}) { id } }`
-		adminID   = `mutation($v: ID!) { createOrganisation(input: {name: "New", admin: {id: $v, name: "Ann", email: "ann@example.com"}}) { id } }`
-		addID     = `mutation($v: ID!) { addUser(input: {organisationId: "a", id: $v, name: "Newcomer", email: "new@example.com", role: MEMBER}) { id } }`
-		addName   = `mutation($v: String!) { addUser(input: {organisationId: "a", id: "newcomer", name: $v, email: "new@example.com", role: MEMBER}) { id } }`
-		addMail   = `mutation($v: AWSEmail!) { addUser(input: {organisationId: "a", id: "newcomer", name: "Newcomer", email: $v, role: MEMBER}) { id } }`
-		addPhone  = `mutation($v: AWSPhone!) { addUser(input: {organisationId: "a", id: "newcomer", name: "Newcomer", email: "new@example.com", phone: $v, role: MEMBER}) { id } }`
+		createOrg = `mutation($v: String!) { createOrganisation(input: {name: $v, admin: {name: "Ann", email: "ann@example.com"}}) { id } }`
+		adminName = `mutation($v: String!) { createOrganisation(input: {name: "New", admin: {name: $v, email: "ann@example.com"}}) { id } }`
+		adminMail = `mutation($v: AWSEmail!) { createOrganisation(input: {name: "New", admin: {name: "Ann", email: $v}}) { id } }`
+		addName   = `mutation($v: String!) { addUser(input: {organisationId: "a", name: $v, email: "new@example.com", role: MEMBER}) { id } }`
+		addMail   = `mutation($v: AWSEmail!) { addUser(input: {organisationId: "a", name: "Newcomer", email: $v, role: MEMBER}) { id } }`
+		addPhone  = `mutation($v: AWSPhone!) { addUser(input: {organisationId: "a", name: "Newcomer", email: "new@example.com", phone: $v, role: MEMBER}) { id } }`
 		updName   = `mutation($v: String!) { updateUser(input: {id: "a-member-2", expectedVersion: 1, name: $v}) { id } }`
 		updMail   = `mutation($v: AWSEmail!) { updateUser(input: {id: "a-member-2", expectedVersion: 1, email: $v}) { id } }`
 		updPhone  = `mutation($v: AWSPhone!) { updateUser(input: {id: "a-member-2", expectedVersion: 1, phone: $v}) { id } }`
@@ -92,8 +90,6 @@ var textFields = func() []textField {
 		{name: "createOrganisation.name", as: "operator", query: createOrg, label: "organisation name", wrap: name, long: long(domain.MaxNameBytes)},
 		{name: "createOrganisation.admin.name", as: "operator", query: adminName, label: "user name", wrap: name, long: long(domain.MaxNameBytes)},
 		{name: "createOrganisation.admin.email", as: "operator", query: adminMail, label: "email", wrap: mail, long: emailOf(domain.MaxEmailBytes + 1)},
-		{name: "createOrganisation.admin.id", as: "operator", query: adminID, label: "user id", wrap: wrapIn("new-", "-admin"), long: long(domain.MaxIDBytes)},
-		{name: "addUser.id", as: "a-admin", query: addID, label: "user id", wrap: wrapIn("new", "comer"), long: long(domain.MaxIDBytes)},
 		{name: "addUser.name", as: "a-admin", query: addName, label: "user name", wrap: name, long: long(domain.MaxNameBytes)},
 		{name: "addUser.email", as: "a-admin", query: addMail, label: "email", wrap: mail, long: emailOf(domain.MaxEmailBytes + 1)},
 		{name: "addUser.phone", as: "a-admin", query: addPhone, label: "phone", wrap: phone, long: phoneOf(domain.MaxPhoneBytes + 1)},
@@ -117,12 +113,15 @@ var textFields = func() []textField {
 }()
 
 // storedState is everything the text mutations could write: organisation
-// a's members, every schedule of its members, and the users that
-// createOrganisation and addUser would create.
+// a's members, every schedule of its members, and the users and
+// organisations that createOrganisation and addUser would create (those
+// with an id the env generated).
 type storedState struct {
 	Members   []domain.User
 	Schedules map[string][]domain.Schedule
 	New       []domain.User
+	// NewOrganisations are those with a generated id.
+	NewOrganisations []domain.Organisation
 }
 
 func readState(t *testing.T, e *env) storedState {
@@ -140,11 +139,15 @@ func readState(t *testing.T, e *env) storedState {
 	if err != nil {
 		t.Fatalf("SchedulesByOwners: %v", err)
 	}
-	created, err := e.Store.GetUsers(ctx, []string{"new-admin", "newcomer"})
+	created, err := e.Store.GetUsers(ctx, e.ids.list())
 	if err != nil {
 		t.Fatalf("GetUsers: %v", err)
 	}
-	return storedState{Members: members.Items, Schedules: schedules, New: created}
+	orgs, err := e.Store.GetOrganisations(ctx, e.ids.list())
+	if err != nil {
+		t.Fatalf("GetOrganisations: %v", err)
+	}
+	return storedState{Members: members.Items, Schedules: schedules, New: created, NewOrganisations: orgs}
 }
 
 // storedVersion returns the stored version of a-member-1's schedule.
@@ -332,18 +335,19 @@ func TestInputKeySizeLimits(t *testing.T) {
 					AddUser struct{ ID, Email, Phone string }
 				}
 			}
-			decodeResponse(t, e.as("a-admin", `mutation($id: ID!, $n: String!, $e: AWSEmail!, $p: AWSPhone!) { addUser(input: {organisationId: "a", id: $id, name: $n, email: $e, phone: $p, role: MEMBER}) { id email phone } }`,
-				map[string]any{"id": longID, "n": longName, "e": longEmail, "p": longPhone}), &added)
-			if u := added.Data.AddUser; u.ID != longID || u.Email != longEmail || u.Phone != longPhone {
+			decodeResponse(t, e.as("a-admin", `mutation($n: String!, $e: AWSEmail!, $p: AWSPhone!) { addUser(input: {organisationId: "a", name: $n, email: $e, phone: $p, role: MEMBER}) { id email phone } }`,
+				map[string]any{"n": longName, "e": longEmail, "p": longPhone}), &added)
+			if u := added.Data.AddUser; u.ID == "" || u.Email != longEmail || u.Phone != longPhone {
 				t.Fatalf("addUser = %+v", u)
 			}
+			id := added.Data.AddUser.ID // chosen by Dayline
 			var read struct {
 				Data struct {
 					User struct{ ID, Name, Email string }
 				}
 			}
-			decodeResponse(t, e.as("a-admin", `query($id: ID!) { user(id: $id) { id name email } }`, map[string]any{"id": longID}), &read)
-			if u := read.Data.User; u.ID != longID || u.Name != longName || u.Email != longEmail {
+			decodeResponse(t, e.as("a-admin", `query($id: ID!) { user(id: $id) { id name email } }`, map[string]any{"id": id}), &read)
+			if u := read.Data.User; u.ID != id || u.Name != longName || u.Email != longEmail {
 				t.Fatalf("user = %+v", u)
 			}
 			var created struct {
@@ -356,7 +360,7 @@ func TestInputKeySizeLimits(t *testing.T) {
 				}
 			}
 			decodeResponse(t, e.as("a-admin", `mutation($o: ID!, $t: String!, $n: String!, $i: String!) { createSchedule(input: {ownerId: $o, title: $t, timezone: "America/Argentina/ComodRivadavia", days: [MON], tasks: [{title: $t, notes: $n, icon: $i, startTime: "09:00", durationMinutes: 5}]}) { id version tasks { id } } }`,
-				map[string]any{"o": longID, "t": strings.Repeat("t", domain.MaxTitleBytes), "n": strings.Repeat("n", domain.MaxTaskNotesBytes), "i": strings.Repeat("i", domain.MaxTaskIconBytes)}), &created)
+				map[string]any{"o": id, "t": strings.Repeat("t", domain.MaxTitleBytes), "n": strings.Repeat("n", domain.MaxTaskNotesBytes), "i": strings.Repeat("i", domain.MaxTaskIconBytes)}), &created)
 			sc := created.Data.CreateSchedule
 			if len(sc.Tasks) != 1 {
 				t.Fatalf("createSchedule = %+v", sc)
@@ -366,7 +370,7 @@ func TestInputKeySizeLimits(t *testing.T) {
 					ListSchedules struct{ Items []struct{ ID string } }
 				}
 			}
-			decodeResponse(t, e.as("a-admin", `query($o: ID!) { listSchedules(ownerId: $o) { items { id } } }`, map[string]any{"o": longID}), &listed)
+			decodeResponse(t, e.as("a-admin", `query($o: ID!) { listSchedules(ownerId: $o) { items { id } } }`, map[string]any{"o": id}), &listed)
 			if items := listed.Data.ListSchedules.Items; len(items) != 1 || items[0].ID != sc.ID {
 				t.Errorf("listSchedules = %+v", items)
 			}
@@ -380,15 +384,15 @@ func TestInputKeySizeLimits(t *testing.T) {
 			var agenda struct {
 				Data struct{ Agenda []struct{ Completed bool } }
 			}
-			decodeResponse(t, e.as("a-admin", `query($u: ID!) { agenda(userId: $u, date: "2026-03-30") { completed } }`, map[string]any{"u": longID}), &agenda)
+			decodeResponse(t, e.as("a-admin", `query($u: ID!) { agenda(userId: $u, date: "2026-03-30") { completed } }`, map[string]any{"u": id}), &agenda)
 			if a := agenda.Data.Agenda; len(a) != 1 || !a[0].Completed {
 				t.Errorf("agenda = %+v", a)
 			}
 			var removed struct {
 				Data struct{ RemoveUser struct{ ID string } }
 			}
-			decodeResponse(t, e.as("a-admin", `mutation($id: ID!) { removeUser(id: $id, expectedVersion: 1) { id } }`, map[string]any{"id": longID}), &removed)
-			if removed.Data.RemoveUser.ID != longID {
+			decodeResponse(t, e.as("a-admin", `mutation($id: ID!) { removeUser(id: $id, expectedVersion: 1) { id } }`, map[string]any{"id": id}), &removed)
+			if removed.Data.RemoveUser.ID != id {
 				t.Errorf("removeUser = %+v", removed.Data.RemoveUser)
 			}
 		})
@@ -398,8 +402,8 @@ func TestInputKeySizeLimits(t *testing.T) {
 			var got struct {
 				Data struct{ CreateOrganisation struct{ Name string } }
 			}
-			decodeResponse(t, e.as("operator", `mutation($id: ID!, $n: String!, $e: AWSEmail!) { createOrganisation(input: {name: $n, admin: {id: $id, name: $n, email: $e}}) { name } }`,
-				map[string]any{"id": strings.Repeat("o", domain.MaxIDBytes), "n": longName, "e": longEmail}), &got)
+			decodeResponse(t, e.as("operator", `mutation($n: String!, $e: AWSEmail!) { createOrganisation(input: {name: $n, admin: {name: $n, email: $e}}) { name } }`,
+				map[string]any{"n": longName, "e": longEmail}), &got)
 			if got.Data.CreateOrganisation.Name != longName {
 				t.Errorf("createOrganisation = %+v", got.Data.CreateOrganisation)
 			}
@@ -409,13 +413,9 @@ func TestInputKeySizeLimits(t *testing.T) {
 			name, query, field string
 			vars               map[string]any
 		}{
-			{"addUser id one byte over", `mutation($id: ID!) { addUser(input: {organisationId: "a", id: $id, name: "N", email: "n@example.com", role: MEMBER}) { id } }`,
-				"user id", map[string]any{"id": longID + "i"}},
-			{"addUser email one byte over", `mutation($e: AWSEmail!) { addUser(input: {organisationId: "a", id: "newcomer", name: "N", email: $e, role: MEMBER}) { id } }`,
+			{"addUser email one byte over", `mutation($e: AWSEmail!) { addUser(input: {organisationId: "a", name: "N", email: $e, role: MEMBER}) { id } }`,
 				"user email", map[string]any{"e": "e" + longEmail}},
-			{"addUser id of 3,000 bytes", `mutation($id: ID!) { addUser(input: {organisationId: "a", id: $id, name: "N", email: "n@example.com", role: MEMBER}) { id } }`,
-				"user id", map[string]any{"id": strings.Repeat("i", 3000)}},
-			{"addUser email of 3,000 bytes", `mutation($e: AWSEmail!) { addUser(input: {organisationId: "a", id: "newcomer", name: "N", email: $e, role: MEMBER}) { id } }`,
+			{"addUser email of 3,000 bytes", `mutation($e: AWSEmail!) { addUser(input: {organisationId: "a", name: "N", email: $e, role: MEMBER}) { id } }`,
 				"user email", map[string]any{"e": emailOf(3000)}},
 		}
 		for _, tc := range overLimit {

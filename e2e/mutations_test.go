@@ -150,13 +150,14 @@ func TestMutationResults(t *testing.T) {
 	}{
 		{
 			name: "createOrganisation", as: "operator",
-			query: `mutation { createOrganisation(input: {name: "Org c", admin: {id: "c-admin", name: "Cleo", email: "cleo@example.com"}}) { id name } }`,
+			query: `mutation { createOrganisation(input: {name: "Org c", admin: {name: "Cleo", email: "cleo@example.com"}}) { id name } }`,
 			check: func(t *testing.T, e *env, r gqlResponse) {
 				org := decodeData[struct{ CreateOrganisation organisationOut }](t, r).CreateOrganisation
 				if org.ID == "" || org.Name != "Org c" {
 					t.Errorf("createOrganisation = %+v", org)
 				}
-				me := dataAs[struct{ Me *userOut }](t, e, "c-admin", `{ me { id name role organisationId organisation { name } } }`, nil).Me
+				admin := e.generatedUser(t, "cleo@example.com")
+				me := dataAs[struct{ Me *userOut }](t, e, admin.ID, `{ me { id name role organisationId organisation { name } } }`, nil).Me
 				if me == nil || me.Name != "Cleo" || me.Role != domain.RoleAdmin || me.OrganisationID != org.ID || me.Organisation == nil || me.Organisation.Name != "Org c" {
 					t.Errorf("the new admin reads %+v", me)
 				}

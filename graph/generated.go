@@ -1119,18 +1119,16 @@ input CreateOrganisationInput {
   admin: NewUserInput!
 }
 
+"An organisation's first admin. Its id is chosen by Dayline: the Cognito sub of the user it creates (a generated id in dev mode)."
 input NewUserInput {
-  "The Cognito sub of the user; generated when omitted (dev mode)."
-  id: ID
   name: String!
   email: AWSEmail!
   phone: AWSPhone
 }
 
+"A user to add. Its id is chosen by Dayline: the Cognito sub of the user it creates (a generated id in dev mode)."
 input AddUserInput {
   organisationId: ID!
-  "The Cognito sub of the user; generated when omitted (dev mode)."
-  id: ID
   name: String!
   email: AWSEmail!
   phone: AWSPhone
@@ -5698,7 +5696,7 @@ func (ec *executionContext) unmarshalInputAddUserInput(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"organisationId", "id", "name", "email", "phone", "role"}
+	fieldsInOrder := [...]string{"organisationId", "name", "email", "phone", "role"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -5712,13 +5710,6 @@ func (ec *executionContext) unmarshalInputAddUserInput(ctx context.Context, obj 
 				return it, err
 			}
 			it.OrganisationID = data
-		case "id":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ID = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalNString2string(ctx, v)
@@ -5908,20 +5899,13 @@ func (ec *executionContext) unmarshalInputNewUserInput(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "email", "phone"}
+	fieldsInOrder := [...]string{"name", "email", "phone"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
-		case "id":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ID = data
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalNString2string(ctx, v)

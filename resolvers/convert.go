@@ -19,11 +19,11 @@ func ref[T any](v T, err error) (*T, error) {
 }
 
 func newAdmin(in *model.NewUserInput) app.NewUser {
-	return app.NewUser{ID: deref(in.ID), Name: in.Name, Email: in.Email, Phone: in.Phone}
+	return app.NewUser{Name: in.Name, Email: in.Email, Phone: in.Phone}
 }
 
 func newUser(in model.AddUserInput) app.NewUser {
-	return app.NewUser{ID: deref(in.ID), Name: in.Name, Email: in.Email, Phone: in.Phone, Role: in.Role}
+	return app.NewUser{Name: in.Name, Email: in.Email, Phone: in.Phone, Role: in.Role}
 }
 
 func userChanges(in model.UpdateUserInput) app.UserChanges {

@@ -12,15 +12,22 @@
 # It also installs the Amplify AppSync simulator (npm ci in
 # scripts/appsync-sim, pinned by its package-lock.json) for the parity
 # suite (e2e/parity_test.go), which then fails rather than skips without it.
+# It also starts cognito-local (scripts/cognito-local/start.sh: npm ci,
+# pinned by its package-lock.json; stopped at the end) for the Cognito
+# user lifecycle tests, which then fail rather than skip without it.
 # Prints, per package, how many tests passed or skipped, and per store how
 # many contract and end-to-end tests ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ddb_pid=""
+cognito_pid=""
+cognito_data=""
 log=$(mktemp -t dayline-test.XXXXXX.log)
 cleanup() {
   if [ -n "$ddb_pid" ]; then kill "$ddb_pid" 2>/dev/null || true; fi
+  if [ -n "$cognito_pid" ]; then kill "$cognito_pid" 2>/dev/null || true; fi
+  if [ -n "$cognito_data" ]; then rm -rf "$cognito_data"; fi
 }
 trap cleanup EXIT
 
@@ -37,6 +44,19 @@ fi
 if [ "${CI:-}" = "true" ]; then
   export DAYLINE_REQUIRE_DYNAMODB=1
 fi
+
+echo "== starting cognito-local (scripts/cognito-local/start.sh)"
+if out=$(bash scripts/cognito-local/start.sh); then
+  cognito_pid=$(sed -n 's/^COGNITO_PID=//p' <<<"$out")
+  cognito_data=$(sed -n 's/^COGNITO_DATA=//p' <<<"$out")
+  export DAYLINE_TEST_COGNITO_ENDPOINT=$(sed -n 's/^COGNITO_ENDPOINT=//p' <<<"$out")
+  echo "   cognito-local at $DAYLINE_TEST_COGNITO_ENDPOINT (pid $cognito_pid)"
+else
+  echo "cognito-local did not start (see the message above): the Cognito user lifecycle tests need it." >&2
+  exit 1
+fi
+# Started: a Cognito test that finds no cognito-local fails rather than skips.
+export DAYLINE_REQUIRE_COGNITO=1
 
 echo "== installing graphql-http (npm ci in scripts/graphql-http)"
 gh=scripts/graphql-http

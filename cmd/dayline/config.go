@@ -35,6 +35,9 @@ type config struct {
 	Region          string
 	DynamoEndpoint  string
 	Debug           bool
+	UserPoolID      string // Cognito user pool whose users Dayline manages
+	CognitoEndpoint string
+	Email           string        // operator create: the operator's email
 	User            string        // token: whom to mint for
 	TTL             time.Duration // token: how long it stays valid
 }

@@ -43,7 +43,11 @@ func serveLambda(ctx context.Context, cfg config, stdout, stderr io.Writer, env 
 	if err != nil {
 		return err
 	}
-	gql := newGraphQL(cfg, st, logger)
+	dir, err := newDirectory(cfg, env) // no network call
+	if err != nil {
+		return err
+	}
+	gql := newGraphQL(cfg, st, dir, logger)
 	var resolvers lambda.EventHandler // AppSync events are refused unless asked for
 	if cfg.AppSync {
 		resolvers = appsync.New(appsync.Config{GraphQL: gql, Logger: logger, Issuer: cfg.Issuer})

@@ -1,6 +1,6 @@
 // Command dayline runs Dayline: the GraphQL server (serve), the AWS Lambda
 // function (lambda, chosen when AWS Lambda runs dayline without a verb) and
-// admin verbs (token, table create). It is the only place that reads configuration
+// admin verbs (token, table create, operator create). It is the only place that reads configuration
 // (flags and environment, from the settings table in settings.go) and
 // wires the layers together.
 package main
@@ -57,6 +57,7 @@ var verbs = []verb{
 	{verbLambda, "[flags]", "serve AWS Lambda events (the default inside AWS Lambda)", serveLambda},
 	{verbToken, "--user <id|email> [flags]", "mint a dev token (dev mode only)", token},
 	{verbTableCreate, "[flags]", "create the DynamoDB table and index (idempotent)", tableCreate},
+	{verbOperatorCreate, "--email <email> [flags]", "create a platform operator in the Cognito user pool (a fresh deployment's first user)", operatorCreate},
 }
 
 // writeUsage writes the list of verbs.
@@ -85,15 +86,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, env func(
 	case "help", "-h", "--help":
 		writeUsage(stdout)
 		return nil
-	case "table":
+	case "table", "operator": // two-word verbs: "<noun> create"
+		name := args[0] + " create"
 		if len(args) < 2 || args[1] != "create" {
 			if len(args) == 2 && (args[1] == "-h" || args[1] == "--help") {
-				args = []string{verbTableCreate, args[1]}
+				args = []string{name, args[1]}
 				break
 			}
-			return usageError{"usage: dayline table create [flags]"}
+			return usageError{"usage: dayline " + name + " [flags]"}
 		}
-		args = append([]string{verbTableCreate}, args[2:]...)
+		args = append([]string{name}, args[2:]...)
 	}
 	for _, v := range verbs {
 		if v.name == args[0] {

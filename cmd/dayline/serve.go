@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dayline/dayline/api"
+	"github.com/dayline/dayline/app"
 	"github.com/dayline/dayline/demo"
 	"github.com/dayline/dayline/server"
 )
@@ -37,7 +38,11 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, env func(s
 			return err
 		}
 	}
-	h := newHTTPHandler(cfg, newGraphQL(cfg, st, logger), an, logger)
+	dir, err := newDirectory(cfg, env)
+	if err != nil {
+		return err
+	}
+	h := newHTTPHandler(cfg, newGraphQL(cfg, st, dir, logger), an, logger)
 	ready := func(addr net.Addr) {
 		printBanner(stdout, cfg, addr, an)
 		logger.Info("listening", "addr", addr.String(), "store", cfg.Store, "dev_mode", an.local != nil)
@@ -70,14 +75,15 @@ func printBanner(w io.Writer, cfg config, addr net.Addr, an authn) {
 	fmt.Fprintln(w)
 }
 
-// newGraphQL is Dayline's GraphQL handler for cfg over st: the one every
-// mode runs (serve, lambda's HTTP events and AppSync events).
-func newGraphQL(cfg config, st openedStore, logger *slog.Logger) *api.Handler {
+// newGraphQL is Dayline's GraphQL handler for cfg over st, managing
+// users' sign-ins in dir (nil: none): the one every mode runs (serve,
+// lambda's HTTP events and AppSync events).
+func newGraphQL(cfg config, st openedStore, dir app.Directory, logger *slog.Logger) *api.Handler {
 	return api.New(api.Config{
 		Store: st, Logger: logger, Now: now, NewID: newID, LoaderWait: cfg.LoaderWait,
 		Limits:        api.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxResponseBytes: cfg.MaxResponse},
 		Introspection: cfg.Introspection, IntrospectionGroups: cfg.introspectionGroups(),
-		Meter: st.meter, Debug: cfg.Debug,
+		Meter: st.meter, Debug: cfg.Debug, Directory: dir,
 	})
 }
 

@@ -40,6 +40,8 @@ const (
 	verbLambda      = "lambda"
 	verbToken       = "token"
 	verbTableCreate = "table create"
+	// verbOperatorCreate creates a platform operator in the user pool.
+	verbOperatorCreate = "operator create"
 )
 
 var (
@@ -47,6 +49,8 @@ var (
 	httpVerbs   = []string{verbServe, verbLambda} // the verbs that serve Dayline's HTTP handler
 	storeVerbs  = []string{verbServe, verbLambda, verbToken}
 	dynamoVerbs = []string{verbServe, verbLambda, verbToken, verbTableCreate}
+	// cognitoVerbs manage users in a Cognito user pool.
+	cognitoVerbs = []string{verbServe, verbLambda, verbOperatorCreate}
 )
 
 // settings is every setting of every verb. Defaults owned by a package
@@ -132,6 +136,18 @@ var settings = []setting{
 	{flag: "debug", env: "DAYLINE_DEBUG", verbs: httpVerbs,
 		bind:    boolFlag(func(c *config) *bool { return &c.Debug }, false),
 		meaning: "add each operation's store usage (`storeUsage`: DynamoDB requests, capacity units, rounds) to the response `extensions`"},
+	{flag: "cognito-user-pool-id", env: "DAYLINE_COGNITO_USER_POOL_ID", verbs: cognitoVerbs,
+		bind:        stringFlag(func(c *config) *string { return &c.UserPoolID }, ""),
+		defaultText: "none: users live in the store alone",
+		meaning:     "the Cognito user pool of `--issuer` (e.g. `eu-west-1_AbC`; its region is the id's prefix): `createOrganisation`, `addUser`, `updateUser` and `removeUser` create, regroup, sign out and delete its users, and a user's id is its `sub`"},
+	{flag: "cognito-endpoint", env: "DAYLINE_COGNITO_ENDPOINT", verbs: cognitoVerbs,
+		bind:        stringFlag(func(c *config) *string { return &c.CognitoEndpoint }, ""),
+		defaultText: "AWS's",
+		meaning:     "Cognito endpoint override, e.g. a cognito-local at `http://127.0.0.1:9229`"},
+	{flag: "email", verbs: []string{verbOperatorCreate},
+		bind:        stringFlag(func(c *config) *string { return &c.Email }, ""),
+		defaultText: "none: required",
+		meaning:     "the operator's sign-in email (Cognito emails the invitation there)"},
 	{flag: "user", verbs: []string{verbToken},
 		bind:        stringFlag(func(c *config) *string { return &c.User }, ""),
 		defaultText: "none: required",

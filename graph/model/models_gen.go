@@ -15,14 +15,13 @@ type AddTaskInput struct {
 	Position *int `json:"position,omitempty"`
 }
 
+// A user to add. Its id is chosen by Dayline: the Cognito sub of the user it creates (a generated id in dev mode).
 type AddUserInput struct {
-	OrganisationID string `json:"organisationId"`
-	// The Cognito sub of the user; generated when omitted (dev mode).
-	ID    *string        `json:"id,omitempty"`
-	Name  string         `json:"name"`
-	Email scalars.Email  `json:"email"`
-	Phone *scalars.Phone `json:"phone,omitempty"`
-	Role  domain.Role    `json:"role"`
+	OrganisationID string         `json:"organisationId"`
+	Name           string         `json:"name"`
+	Email          scalars.Email  `json:"email"`
+	Phone          *scalars.Phone `json:"phone,omitempty"`
+	Role           domain.Role    `json:"role"`
 }
 
 type CreateOrganisationInput struct {
@@ -43,9 +42,8 @@ type CreateScheduleInput struct {
 type Mutation struct {
 }
 
+// An organisation's first admin. Its id is chosen by Dayline: the Cognito sub of the user it creates (a generated id in dev mode).
 type NewUserInput struct {
-	// The Cognito sub of the user; generated when omitted (dev mode).
-	ID    *string        `json:"id,omitempty"`
 	Name  string         `json:"name"`
 	Email scalars.Email  `json:"email"`
 	Phone *scalars.Phone `json:"phone,omitempty"`
