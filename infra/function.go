@@ -84,6 +84,7 @@ func functionResource() node {
 				"DAYLINE_DYNAMODB_TABLE", ref(idTable),
 				"DAYLINE_OIDC_ISSUER", sub(issuer),
 				"DAYLINE_OIDC_CLIENT_IDS", sub("${"+idAppClient+"},${"+idDashboardClient+"}"),
+				"DAYLINE_COGNITO_USER_POOL_ID", ref(idUserPool),
 				"DAYLINE_PAGE_TOKEN_SECRET", ref(paramPageTokenSecret),
 				"DAYLINE_APPSYNC", "true",
 				"DAYLINE_PLAYGROUND", "false",

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/dayline/dayline/appsync"
+	"github.com/dayline/dayline/cognito"
 	"github.com/dayline/dayline/domain"
 	"github.com/dayline/dayline/store/dynamo"
 )
@@ -45,24 +46,7 @@ func CurrentSources(schema string) Sources {
 	}
 }
 
-// cognitoActions are the Cognito user pool admin actions of the user
-// lifecycle (issue 12, point 2): creating users, moving them between
-// groups, signing them out, disabling and deleting them, and reading them.
-//
-// It is the one place the template's role takes them from, until the
-// Cognito client package exports the exact list of the calls it makes;
-// then CognitoActions returns that list instead.
-var cognitoActions = []string{
-	"cognito-idp:AdminAddUserToGroup",
-	"cognito-idp:AdminCreateUser",
-	"cognito-idp:AdminDeleteUser",
-	"cognito-idp:AdminDisableUser",
-	"cognito-idp:AdminGetUser",
-	"cognito-idp:AdminRemoveUserFromGroup",
-	"cognito-idp:AdminUserGlobalSignOut",
-	"cognito-idp:ListUsers",
-}
-
 // CognitoActions returns the Cognito IAM actions the function's role
-// allows on the user pool, sorted.
-func CognitoActions() []string { return slices.Sorted(slices.Values(cognitoActions)) }
+// allows on the user pool, sorted: exactly the calls the Cognito client
+// makes (cognito.IAMActions).
+func CognitoActions() []string { return slices.Sorted(slices.Values(cognito.IAMActions())) }

@@ -18,12 +18,13 @@ func TestInfraFunctionEnvironment(t *testing.T) {
 	vars := templateFunctionEnvironment(t, "../../infra/template.yaml")
 	// Examples of what CloudFormation fills in (!Ref, !Sub) at deploy time.
 	deployed := map[string]string{
-		"DAYLINE_DYNAMODB_TABLE":    "dayline-Table-1A2B3C",
-		"DAYLINE_OIDC_ISSUER":       "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf",
-		"DAYLINE_OIDC_CLIENT_IDS":   "appclient1,dashboardclient2",
-		"DAYLINE_PAGE_TOKEN_SECRET": "0123456789abcdef0123456789abcdef",
-		"DAYLINE_CORS_ORIGINS":      "https://dashboard.example.org",
-		"DAYLINE_LOG_LEVEL":         "info",
+		"DAYLINE_DYNAMODB_TABLE":       "dayline-Table-1A2B3C",
+		"DAYLINE_OIDC_ISSUER":          "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf",
+		"DAYLINE_OIDC_CLIENT_IDS":      "appclient1,dashboardclient2",
+		"DAYLINE_COGNITO_USER_POOL_ID": "eu-west-1_AbCdEf",
+		"DAYLINE_PAGE_TOKEN_SECRET":    "0123456789abcdef0123456789abcdef",
+		"DAYLINE_CORS_ORIGINS":         "https://dashboard.example.org",
+		"DAYLINE_LOG_LEVEL":            "info",
 	}
 	lambdaEnv := map[string]bool{}
 	for _, s := range settingsOf(verbLambda) {
