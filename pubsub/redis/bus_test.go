@@ -235,3 +235,49 @@ func TestNewRejectsABadURLWithoutRepeatingIt(t *testing.T) {
 	}
 }
 
+// TestRefusedPublishDegradesUntilAPublishSucceeds makes Redis refuse the
+// bus's PUBLISH (an ACL without it) while its subscription works: Publish
+// fails, the bus is degraded (logged once, the password in the URL neither
+// logged nor in the detail), and the next publish Redis accepts heals it.
+func TestRefusedPublishDegradesUntilAPublishSucceeds(t *testing.T) {
+	server := redistest.Start(t)
+	admin := rawClient(t, server)
+	const password = "pw-not-to-be-shown"
+	setUser := func(rules ...any) {
+		t.Helper()
+		args := append([]any{"ACL", "SETUSER", "dayline", "on", ">" + password, "~*", "&*"}, rules...)
+		if err := admin.Do(t.Context(), args...).Err(); err != nil {
+			t.Fatalf("ACL SETUSER %v: %v", rules, err)
+		}
+	}
+	setUser("+@all", "-publish")
+	a := startInstance(t, "a", "redis://dayline:"+password+"@"+server.Addr)
+	a.awaitHealthy(t)
+
+	for v := 1; v <= 3; v++ {
+		if err := a.bus.Publish(t.Context(), scheduleChanged("schedule-1", v)); err == nil {
+			t.Fatal("Publish without the PUBLISH permission returned nil, want an error")
+		}
+	}
+	s := a.bus.Status()
+	if want := "redis fan-out: publish failed, Redis refused the command (NOPERM); events of this instance do not reach others"; !s.Degraded || s.Detail != want {
+		t.Errorf("status = %+v, want degraded with %q", s, want)
+	}
+
+	setUser("+publish")
+	e := scheduleChanged("schedule-1", 4)
+	a.publish(t, e)
+	if got := a.receive(t, 1); got[0] != e {
+		t.Errorf("received %+v, want %+v", got[0], e)
+	}
+	if s := a.bus.Status(); s.Degraded {
+		t.Errorf("status after a publish succeeded = %+v, want healthy", s)
+	}
+	degraded, recovered := a.logLines("redis fan-out degraded"), a.logLines("redis fan-out recovered")
+	if degraded != 1 || recovered != 1 {
+		t.Errorf("logged %d degraded and %d recovered lines, want 1 and 1:\n%s", degraded, recovered, a.log)
+	}
+	if strings.Contains(a.log.String(), password) {
+		t.Errorf("the log shows the password:\n%s", a.log)
+	}
+}
