@@ -31,7 +31,7 @@ type instance struct {
 
 // startInstance creates a bus on url and runs its Listen until the test
 // ends (or stopListening); cleanup checks Listen returned nil and closes it.
-func startInstance(t *testing.T, name, url string) *instance {
+func startInstance(t testing.TB, name, url string) *instance {
 	t.Helper()
 	in := &instance{
 		name:      name,
@@ -72,7 +72,7 @@ func (in *instance) statusChanged() {
 }
 
 // stopListening ends Listen and waits for it to return nil.
-func (in *instance) stopListening(t *testing.T) {
+func (in *instance) stopListening(t testing.TB) {
 	t.Helper()
 	in.cancel()
 	<-in.listening
@@ -83,7 +83,7 @@ func (in *instance) stopListening(t *testing.T) {
 
 // awaitStatus waits until the bus's Status satisfies ok, checking again at
 // every change it reports; the test's deadline bounds the wait.
-func (in *instance) awaitStatus(t *testing.T, what string, ok func(pubsub.Status) bool) pubsub.Status {
+func (in *instance) awaitStatus(t testing.TB, what string, ok func(pubsub.Status) bool) pubsub.Status {
 	t.Helper()
 	for {
 		in.mu.Lock()
@@ -102,18 +102,18 @@ func (in *instance) awaitStatus(t *testing.T, what string, ok func(pubsub.Status
 	}
 }
 
-func (in *instance) awaitHealthy(t *testing.T) {
+func (in *instance) awaitHealthy(t testing.TB) {
 	t.Helper()
 	in.awaitStatus(t, "healthy", func(s pubsub.Status) bool { return !s.Degraded })
 }
 
-func (in *instance) awaitDegraded(t *testing.T) pubsub.Status {
+func (in *instance) awaitDegraded(t testing.TB) pubsub.Status {
 	t.Helper()
 	return in.awaitStatus(t, "degraded", func(s pubsub.Status) bool { return s.Degraded })
 }
 
 // receive returns the next n events the bus delivered, waiting for them.
-func (in *instance) receive(t *testing.T, n int) []pubsub.Event {
+func (in *instance) receive(t testing.TB, n int) []pubsub.Event {
 	t.Helper()
 	got := make([]pubsub.Event, 0, n)
 	for len(got) < n {
@@ -130,7 +130,7 @@ func (in *instance) receive(t *testing.T, n int) []pubsub.Event {
 }
 
 // publish publishes e on the bus and fails the test if that fails.
-func (in *instance) publish(t *testing.T, e pubsub.Event) {
+func (in *instance) publish(t testing.TB, e pubsub.Event) {
 	t.Helper()
 	if err := in.bus.Publish(t.Context(), e); err != nil {
 		t.Fatalf("%s: Publish(%+v): %v", in.name, e, err)
