@@ -152,7 +152,7 @@ func describe(err error) string {
 	var netErr net.Error
 	var redisErr goredis.Error
 	switch {
-	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) && netErr.Timeout():
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errNoPong) || errors.As(err, &netErr) && netErr.Timeout():
 		return "timed out"
 	case errors.As(err, &redisErr):
 		code, _, _ := strings.Cut(redisErr.Error(), " ")
