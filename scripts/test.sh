@@ -15,6 +15,8 @@
 # It also starts cognito-local (scripts/cognito-local/start.sh: npm ci,
 # pinned by its package-lock.json; stopped at the end) for the Cognito
 # user lifecycle tests, which then fail rather than skip without it.
+# It also installs Debian's redis-server when it is missing, for the Redis
+# fan-out tests, which then fail rather than skip without it.
 # Prints, per package, how many tests passed or skipped, and per store how
 # many contract and end-to-end tests ran.
 set -euo pipefail
@@ -79,6 +81,17 @@ echo "   @aws-amplify/amplify-appsync-simulator $(node -p 'require("./'"$sim"'/n
 # Both Node programs are installed now: a missing one fails the tests
 # that use them (the audit, the parity suite) rather than skips them.
 export DAYLINE_REQUIRE_NODE=1
+
+# The Redis fan-out tests (pubsub/redis) run Debian's redis-server, each
+# test its own process on a free port (internal/redistest): installed here
+# when missing, so that a missing redis-server fails those tests rather than
+# skips them.
+echo "== redis-server for the Redis fan-out tests"
+if ! command -v redis-server >/dev/null 2>&1; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server) >&2
+fi
+echo "   $(redis-server --version)"
+export DAYLINE_REQUIRE_REDIS=1
 
 # The Lambda test builds the bootstrap binary and AWS's Lambda Runtime
 # Interface Emulator (a Go tool dependency in go.mod) and runs them: here a
