@@ -37,6 +37,13 @@ type config struct {
 	Debug           bool
 	User            string        // token: whom to mint for
 	TTL             time.Duration // token: how long it stays valid
+
+	// Subscriptions (serve).
+	SubscriptionKeepAlive         time.Duration
+	SubscriptionWriteTimeout      time.Duration
+	SubscriptionQueue             int
+	MaxSubscriptionsPerConnection int
+	MaxConnectionsPerUser         int
 }
 
 // splitList splits a comma-separated setting, dropping empty entries.
