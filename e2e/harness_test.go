@@ -98,6 +98,8 @@ type env struct {
 	TokenNow func() time.Time
 	handler  http.Handler
 	tokens   map[string]string
+	// GraphQL is the env's GraphQL handler.
+	GraphQL *api.Handler
 }
 
 type envOption func(*api.Config, *server.Config)
@@ -127,11 +129,12 @@ func newEnv(t testing.TB, open func(t testing.TB) store.Store, opts ...envOption
 	for _, o := range opts {
 		o(&acfg, &scfg)
 	}
-	scfg.GraphQL = api.New(acfg)
+	gql := api.New(acfg)
+	scfg.GraphQL = gql
 	h := server.New(scfg)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	e := &env{t: t, URL: srv.URL, Store: st, Issuer: issuer, KeyDir: keyDir, TokenNow: now, handler: h, tokens: map[string]string{}}
+	e := &env{t: t, URL: srv.URL, Store: st, Issuer: issuer, KeyDir: keyDir, TokenNow: now, handler: h, tokens: map[string]string{}, GraphQL: gql}
 	seedTenants(t, st)
 	return e
 }

@@ -13,6 +13,7 @@ package subscribe
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	"github.com/dayline/dayline/domain"
@@ -28,10 +29,11 @@ type Hub struct {
 	bus   pubsub.Bus
 	queue int
 
-	mu     sync.RWMutex
-	orgs   map[string]map[*subscription]struct{}
-	count  int
-	closed bool
+	mu      sync.RWMutex
+	orgs    map[string]map[*subscription]struct{}
+	count   int
+	closed  bool
+	changed chan struct{} // closed and replaced whenever count changes
 }
 
 // subscription is one subscriber's filter and queue.
@@ -50,7 +52,7 @@ func New(bus pubsub.Bus, queueSize int) *Hub {
 	if queueSize <= 0 {
 		queueSize = DefaultQueueSize
 	}
-	return &Hub{bus: bus, queue: queueSize, orgs: map[string]map[*subscription]struct{}{}}
+	return &Hub{bus: bus, queue: queueSize, orgs: map[string]map[*subscription]struct{}{}, changed: make(chan struct{})}
 }
 
 // Run listens on the bus until ctx ends, then ends every subscription
@@ -70,6 +72,33 @@ func (h *Hub) Subscriptions() int {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	return h.count
+}
+
+// WaitSubscriptions waits until exactly n subscriptions are open (tests
+// and the bench use it to know subscribers are registered, or gone). It
+// returns ctx's error if ctx ends first.
+func (h *Hub) WaitSubscriptions(ctx context.Context, n int) error {
+	for {
+		h.mu.RLock()
+		count, changed := h.count, h.changed
+		h.mu.RUnlock()
+		if count == n {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for %d subscriptions (%d open): %w", n, count, ctx.Err())
+		}
+	}
+}
+
+// countChanged adds delta to the count and wakes WaitSubscriptions; h.mu
+// is held.
+func (h *Hub) countChanged(delta int) {
+	h.count += delta
+	close(h.changed)
+	h.changed = make(chan struct{})
 }
 
 // errClosed refuses subscriptions once the hub stopped (shutdown).
@@ -93,7 +122,7 @@ func (h *Hub) Subscribe(ctx context.Context, org string, match func(pubsub.Event
 		h.orgs[org] = subs
 	}
 	subs[s] = struct{}{}
-	h.count++
+	h.countChanged(1)
 	s.stop = context.AfterFunc(ctx, func() { h.remove(s) })
 	return s.queue, nil
 }
@@ -134,7 +163,7 @@ func (h *Hub) remove(s *subscription) bool {
 	if len(subs) == 0 {
 		delete(h.orgs, s.org)
 	}
-	h.count--
+	h.countChanged(-1)
 	s.stop()
 	close(s.queue)
 	return true
@@ -152,7 +181,7 @@ func (h *Hub) close() {
 		}
 		delete(h.orgs, org)
 	}
-	h.count = 0
+	h.countChanged(-h.count)
 }
 
 type slowConsumerKey struct{}
