@@ -190,7 +190,10 @@ func (c *wsClient) next() (wsMessage, error) {
 		}
 		switch m.Type {
 		case "ping":
-			c.send(wsMessage{Type: "pong"})
+			pong, _ := json.Marshal(wsMessage{Type: "pong"})
+			if err := c.conn.Write(c.t.Context(), websocket.MessageText, pong); err != nil {
+				return wsMessage{}, err
+			}
 			continue
 		case "pong", "ka":
 			continue
@@ -200,9 +203,9 @@ func (c *wsClient) next() (wsMessage, error) {
 }
 
 // closed reads until the connection closes and returns its close code
-// and reason; messages before are returned too.
+// and reason; messages before are returned too. A connection that ends
+// without a close frame returns code -1.
 func (c *wsClient) closed() (websocket.StatusCode, string, []wsMessage) {
-	c.t.Helper()
 	var before []wsMessage
 	for {
 		m, err := c.next()
@@ -214,7 +217,7 @@ func (c *wsClient) closed() (websocket.StatusCode, string, []wsMessage) {
 		if errors.As(err, &ce) {
 			return ce.Code, ce.Reason, before
 		}
-		c.t.Fatalf("connection ended without a close frame: %v", err)
+		return -1, err.Error(), before
 	}
 }
 
