@@ -61,7 +61,8 @@ type Config struct {
 	// Feed, when set, serves subscriptions (subscribe.Hub); without one
 	// they are refused with BadRequest. Events publishes the services'
 	// change events (a pubsub.Bus). DeletedSchedules reads what a deleted
-	// schedule was, for deleteSchedule's subscribers.
+	// schedule was, for deleteSchedule's subscribers; without it only this
+	// instance's deletions are known (app.DeletedLog).
 	Feed             app.Feed
 	Events           app.Publisher
 	DeletedSchedules app.DeletedSchedules
@@ -98,7 +99,11 @@ func New(cfg Config) *Handler {
 	services := app.New(cfg.Store, app.Env{Now: cfg.Now, NewID: cfg.NewID, Events: cfg.Events, Logger: cfg.Logger})
 	if cfg.Feed != nil {
 		fresh := func() *loaders.Loaders { return loaders.NewImmediate(cfg.Store) }
-		services.Subscriptions = app.NewSubscriptions(cfg.Feed, services.Users, fresh, cfg.DeletedSchedules)
+		var deleted app.DeletedSchedules = services.Deleted
+		if cfg.DeletedSchedules != nil {
+			deleted = cfg.DeletedSchedules
+		}
+		services.Subscriptions = app.NewSubscriptions(cfg.Feed, services.Users, fresh, deleted)
 	}
 	gcfg := graph.Config{Resolvers: resolvers.New(services)}
 	schema := graph.NewExecutableSchema(gcfg)

@@ -36,8 +36,9 @@ type ScheduleStore interface {
 // invalid (domain.Schedule.Validate) or the arguments are (see each
 // method). Anything else is an internal error from the store.
 type Schedules struct {
-	store ScheduleStore
-	env   Env
+	store   ScheduleStore
+	env     Env
+	deleted *DeletedLog // nil: deletions are not remembered
 }
 
 // NewSchedules returns the Schedules service over st.
@@ -113,6 +114,9 @@ func (s *Schedules) Delete(ctx context.Context, l *loaders.Loaders, by Actor, id
 	}
 	if err := s.store.DeleteSchedule(ctx, id, expectedVersion); err != nil {
 		return domain.Schedule{}, fmt.Errorf("delete schedule: %w", err)
+	}
+	if s.deleted != nil {
+		s.deleted.record(sc)
 	}
 	s.env.publish(ctx, scheduleChanged(sc, true))
 	return sc, nil

@@ -201,3 +201,30 @@ func TestTaskCompletedSubscription(t *testing.T) {
 		}
 	})
 }
+
+// TestDeletedScheduleDelivered: deleteSchedule delivers the schedule as
+// it was deleted, to those who may see it.
+func TestDeletedScheduleDelivered(t *testing.T) {
+	forEachStore(t, func(t *testing.T, open opener) {
+		var hub *subscribe.Hub
+		e := newEnv(t, open, withSubscriptions(t, hubInto(&hub)))
+		watch := connect(t, e, "a-member-1")
+		watch.subscribe("w", watchSubscription, map[string]any{"id": "a-member-1-sched"})
+		other := connect(t, e, "a-member-2")
+		other.subscribe("o", watchSubscription, nil)
+		registered(t, hub, 2)
+		dataAs[map[string]any](t, e, "a-caregiver", `mutation { deleteSchedule(id: "a-member-1-sched", expectedVersion: 1) { id } }`, nil)
+		retitle(t, e, "a-caregiver", "a-member-2-sched", 1, "After the deletion")
+		got, errs := nextPayload[scheduleEvent](watch, "w")
+		if len(errs) > 0 || got.OnScheduleChanged == nil {
+			t.Fatalf("deletion: %+v %+v", got, errs)
+		}
+		if s := got.OnScheduleChanged; s.ID != "a-member-1-sched" || s.Version != 1 || s.Title != "Mornings of a-member-1" || len(s.Tasks) != 2 {
+			t.Errorf("deleted schedule delivered as %+v", *s)
+		}
+		// The other member never sees it: its first event is its own.
+		if got, _ := nextPayload[scheduleEvent](other, "o"); got.OnScheduleChanged == nil || got.OnScheduleChanged.ID != "a-member-2-sched" {
+			t.Errorf("other member got %+v first", got)
+		}
+	})
+}
