@@ -180,8 +180,11 @@ func (s *session) stop() {
 func (s *session) startSubscription(ctx context.Context) *gqlerror.Error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.ending {
-		return &gqlerror.Error{Message: msgStreamsClosed, Err: errStreamsClosed, Extensions: map[string]any{"code": string(domain.CodeUnavailable)}}
+	switch {
+	case s.ending && s.code == CloseUnauthorized:
+		return newError(codeUnauthenticated, msgTokenExpired)
+	case s.ending:
+		return newError(string(domain.CodeUnavailable), msgStreamsClosed)
 	}
 	if max := s.streams.cfg.MaxSubscriptionsPerConnection; s.active >= max {
 		return newError(string(domain.CodeBadRequest), fmt.Sprintf(msgTooManySubscriptions, max))
