@@ -11,12 +11,13 @@ import (
 )
 
 // Feed hands a subscription the events of one organisation that match
-// (subscribe.Hub satisfies it). The channel is the subscription's bounded
+// (subscribe.Hub satisfies it; its events are shared, read-only). The
+// channel is the subscription's bounded
 // queue: it is closed when ctx ends, when the subscriber fell behind (its
 // connection is then closed by the transport) and when the server shuts
 // down. Subscribe fails (ServiceUnavailable) when the feed is closed.
 type Feed interface {
-	Subscribe(ctx context.Context, organisationID string, match func(pubsub.Event) bool) (<-chan pubsub.Event, error)
+	Subscribe(ctx context.Context, organisationID string, match func(pubsub.Event) bool) (<-chan *pubsub.Event, error)
 }
 
 // eventReadTimeout bounds the reads one event costs one subscriber.
@@ -118,13 +119,13 @@ func argMatches(arg *string, field string) bool { return arg == nil || *arg == f
 // deliver reads each event for the subscriber whose user id is sub and
 // sends what it may see on the returned channel, one event at a time, in
 // order. The channel is closed when events is (or ctx ends).
-func deliver[T any](ctx context.Context, s *Subscriptions, sub string, events <-chan pubsub.Event,
+func deliver[T any](ctx context.Context, s *Subscriptions, sub string, events <-chan *pubsub.Event,
 	read func(context.Context, *loaders.Loaders, Actor, pubsub.Event) (T, error)) <-chan *T {
 	out := make(chan *T)
 	go func() {
 		defer close(out)
 		for {
-			var e pubsub.Event
+			var e *pubsub.Event
 			var ok bool
 			select {
 			case e, ok = <-events:
@@ -134,7 +135,7 @@ func deliver[T any](ctx context.Context, s *Subscriptions, sub string, events <-
 			if !ok {
 				return
 			}
-			v, err := readFor(ctx, s, sub, e, read)
+			v, err := readFor(ctx, s, sub, *e, read)
 			if err != nil { // not the subscriber's to see, or gone: skipped
 				continue
 			}
