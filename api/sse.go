@@ -80,7 +80,12 @@ func (t sseTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 	ctx = subscribe.OnSlowConsumer(withSession(ctx, s), func() { s.end(CloseSlowConsumer, reasonSlowConsumer, true) })
 	s.started(cancel, time.Time{}) // the token's expiry ends the subscription (subscriptionLifetime)
 
-	out := &eventWriter{w: w, rc: http.NewResponseController(w), timeout: t.streams.cfg.WriteTimeout}
+	rc := http.NewResponseController(w)
+	// The body is read: the server's read timeout would end the stream
+	// (its background read fails and cancels the request). Writes have
+	// their own deadline, set per event.
+	_ = rc.SetReadDeadline(time.Time{})
+	out := &eventWriter{w: w, rc: rc, timeout: t.streams.cfg.WriteTimeout}
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream; charset=utf-8")
 	h.Set("Cache-Control", "no-cache")
