@@ -28,8 +28,9 @@ import (
 )
 
 // instance is one Dayline instance serving subscriptions, as `serve` wires
-// it, on a free port of 127.0.0.1. A two-instance mode would start two on
-// one Redis bus (the bus is the only difference).
+// it, on a free port of 127.0.0.1, over bus. A two-instance mode starts two
+// over one store and two Redis buses (newBus), the subscribers on one and
+// the mutation sent to the other.
 type instance struct {
 	addr  string
 	hub   *subscribe.Hub
@@ -42,7 +43,11 @@ type instance struct {
 	stop      func()
 }
 
-func startInstance(ctx context.Context) (*instance, error) {
+// newBus is the bus of one instance: in process (a -redis-url mode would
+// return a Redis bus here).
+func newBus() pubsub.Bus { return pubsub.NewLocal() }
+
+func startInstance(ctx context.Context, bus pubsub.Bus) (*instance, error) {
 	dir, err := os.MkdirTemp("", "dayline-subscribers")
 	if err != nil {
 		return nil, err
@@ -67,7 +72,6 @@ func startInstance(ctx context.Context) (*instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	var bus pubsub.Bus = pubsub.NewLocal()
 	hub := subscribe.New(bus, 0)
 	hubCtx, stopHub := context.WithCancel(ctx)
 	hubDone := make(chan error, 1)

@@ -61,7 +61,7 @@ func main() {
 
 func run(idle, fanout int) error {
 	ctx := context.Background()
-	inst, err := startInstance(ctx)
+	inst, err := startInstance(ctx, newBus())
 	if err != nil {
 		return err
 	}
