@@ -22,7 +22,7 @@ const (
 	msgCancelled     = "the request timed out or was cancelled: try again"
 	msgUnauthorized  = "Unauthorized: " // followed by the client-safe reason
 	msgNotAcceptable = "responses are application/graphql-response+json or application/json: allow one of them in Accept"
-	msgWebSocket     = "subscriptions over WebSocket are not served yet"
+	msgWebSocket     = "a WebSocket starts with a GET upgrade request (graphql-transport-ws or graphql-ws), on the standalone server"
 	msgContentType   = "send GraphQL requests as POST with Content-Type: application/json (UTF-8)"
 	msgMethod        = "method %s is not allowed: use POST (or GET for queries)"
 	msgGetMutation   = "GET accepts queries only: send mutations with POST"

@@ -61,6 +61,17 @@ type Config struct {
 	// Directory, when set (OIDC mode with a user pool), is where the
 	// Users service manages users' sign-ins (app.Users.WithDirectory).
 	Directory app.Directory
+	// Feed, when set, serves subscriptions (subscribe.Hub); without one
+	// they are refused with BadRequest. Events publishes the services'
+	// change events (a pubsub.Bus). DeletedSchedules reads what a deleted
+	// schedule was, for deleteSchedule's subscribers; without it only this
+	// instance's deletions are known (app.DeletedLog).
+	Feed             app.Feed
+	Events           app.Publisher
+	DeletedSchedules app.DeletedSchedules
+	// Streams, when set, serves subscriptions over WebSocket and
+	// server-sent events (the standalone server).
+	Streams *StreamConfig
 }
 
 // StoreUsage is what one operation cost the store.
@@ -79,6 +90,7 @@ type UsageMeter func(ctx context.Context) (_ context.Context, read func() StoreU
 // an executor other transports (Lambda, AppSync events) call directly.
 type Handler struct {
 	*handler.Server
+	streams *streams // nil without Config.Streams
 }
 
 // New returns the handler for cfg. Store, Now and NewID are required.
@@ -87,7 +99,15 @@ func New(cfg Config) *Handler {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	limits := cfg.Limits.withDefaults()
-	services := app.New(cfg.Store, app.Env{Now: cfg.Now, NewID: cfg.NewID})
+	services := app.New(cfg.Store, app.Env{Now: cfg.Now, NewID: cfg.NewID, Events: cfg.Events, Logger: cfg.Logger})
+	if cfg.Feed != nil {
+		fresh := func() *loaders.Loaders { return loaders.NewImmediate(cfg.Store) }
+		var deleted app.DeletedSchedules = services.Deleted
+		if cfg.DeletedSchedules != nil {
+			deleted = cfg.DeletedSchedules
+		}
+		services.Subscriptions = app.NewSubscriptions(cfg.Feed, services.Users, fresh, deleted)
+	}
 	services.Users = services.Users.WithDirectory(cfg.Directory, cfg.Logger)
 	root := resolvers.New(services)
 	gcfg := graph.Config{Resolvers: root}
@@ -99,6 +119,12 @@ func New(cfg Config) *Handler {
 
 	srv := handler.New(schema)
 	srv.AddTransport(inProcess{}) // Execute's; serves no HTTP request
+	var st *streams
+	if cfg.Streams != nil {
+		st = newStreams(*cfg.Streams)
+		srv.AddTransport(newWSTransport(st))
+		srv.AddTransport(sseTransport{streams: st})
+	}
 	srv.AddTransport(HTTPTransport{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	// The shape limit counts tokens before anything is parsed; gqlgen's own
@@ -128,7 +154,14 @@ func New(cfg Config) *Handler {
 		return next(ctx)
 	})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(context.WithValue(ctx, operationRuns{}, true))
+		ctx = context.WithValue(ctx, operationRuns{}, true)
+		if isSubscription(ctx) {
+			// The subscription's resolver runs once, at the start: its own
+			// loaders check that the caller may subscribe. Each event's
+			// response gets fresh ones (withLoaders).
+			return subscriptionLifetime(loaders.With(ctx, loaders.NewImmediate(cfg.Store)), next)
+		}
+		return next(ctx)
 	})
 	// Loaders are created per response: once per query, and once per event
 	// of a subscription, so cached reads never go stale.
@@ -139,7 +172,19 @@ func New(cfg Config) *Handler {
 		}
 		return withLoaders(next, cfg, root)(ctx)
 	})
-	return &Handler{Server: srv}
+	return &Handler{Server: srv, streams: st}
+}
+
+// CloseStreams ends every subscription connection for shutdown: each
+// WebSocket is closed with CloseGoingAway once its subscriptions have
+// completed (the hub ends them when it stops), and new ones are refused.
+// It returns once all are gone, or cuts the rest when ctx ends (and says
+// so). Without Config.Streams it returns nil at once.
+func (h *Handler) CloseStreams(ctx context.Context) error {
+	if h.streams == nil {
+		return nil
+	}
+	return h.streams.close(ctx)
 }
 
 // withLoaders gives the response fresh loaders (a mutation's fields get
@@ -153,6 +198,10 @@ func withLoaders(next graphql.ResponseHandler, cfg Config, r prefetcher) graphql
 		case ctx.Value(operationRuns{}) == nil:
 			return next(ctx)
 		case isMutation(ctx):
+			return next(loaders.With(ctx, loaders.NewImmediate(cfg.Store)))
+		case isSubscription(ctx):
+			// Made before the event arrives, these loaders read nothing
+			// until it has: the caller too is read at the event.
 			return next(loaders.With(ctx, loaders.NewImmediate(cfg.Store)))
 		}
 		ctx = loaders.With(ctx, newLoaders(ctx, cfg))
@@ -309,6 +358,10 @@ func (inProcess) Do(_ http.ResponseWriter, r *http.Request, exec graphql.GraphEx
 	oc, errs := exec.CreateOperationContext(ctx, &params)
 	if errs != nil {
 		call.resp = exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs)
+		return
+	}
+	if oc.Operation.Operation == ast.Subscription {
+		call.resp = exec.DispatchError(graphql.WithOperationContext(ctx, oc), gqlerror.List{badRequest(msgSubscriptionOverHTTP)})
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, oc)

@@ -75,6 +75,13 @@ func (HTTPTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		WriteHTTP(w, media, http.StatusMethodNotAllowed, exec.DispatchError(ctx, gqlerror.List{badRequest(msgGetMutation)}))
 		return
 	}
+	if oc.Operation.Operation == ast.Subscription {
+		// Executed without data, as the spec has it for a subscription over
+		// plain HTTP: the stream transports serve them.
+		resp := exec.DispatchError(graphql.WithOperationContext(ctx, oc), gqlerror.List{badRequest(msgSubscriptionOverHTTP)})
+		WriteHTTP(w, media, executedStatus(media, resp), resp)
+		return
+	}
 	responses, ctx := exec.DispatchOperation(ctx, oc)
 	resp := responses(ctx)
 	WriteHTTP(w, media, executedStatus(media, resp), resp)

@@ -14,7 +14,10 @@
 // once per operation.
 package app
 
-import "time"
+import (
+	"log/slog"
+	"time"
+)
 
 // Store is every store method the services use: what New needs.
 // store.Store satisfies it.
@@ -27,9 +30,15 @@ type Store interface {
 // Env is what the services take from their surroundings: the clock of
 // stored times (CreatedAt, UpdatedAt, CompletedAt) and the generator of new
 // ids (time-sortable, see store.ListSchedules' order).
+//
+// Events, when set, receives an event after each successful change that
+// a subscription reports (see Publisher); Logger, when set, logs the
+// events that could not be published.
 type Env struct {
-	Now   func() time.Time
-	NewID func() string
+	Now    func() time.Time
+	NewID  func() string
+	Events Publisher
+	Logger *slog.Logger
 }
 
 // Services is one of each service, sharing one store and one Env.
@@ -38,14 +47,25 @@ type Services struct {
 	Schedules   *Schedules
 	Completions *Completions
 	Agenda      *Agenda
+	// Subscriptions refuses every subscription unless replaced by one
+	// with a Feed (NewSubscriptions): only a long-lived server has one.
+	Subscriptions *Subscriptions
+	// Deleted remembers the schedules this instance deleted, for
+	// deleteSchedule's subscribers (see DeletedLog).
+	Deleted *DeletedLog
 }
 
 // New returns the services over st.
 func New(st Store, env Env) *Services {
+	users := NewUsers(st, env)
+	schedules := NewSchedules(st, env)
+	schedules.deleted = NewDeletedLog()
 	return &Services{
-		Users:       NewUsers(st, env),
-		Schedules:   NewSchedules(st, env),
-		Completions: NewCompletions(st, env),
-		Agenda:      NewAgenda(),
+		Users:         users,
+		Schedules:     schedules,
+		Completions:   NewCompletions(st, env),
+		Agenda:        NewAgenda(),
+		Subscriptions: NewSubscriptions(nil, users, nil, nil),
+		Deleted:       schedules.deleted,
 	}
 }

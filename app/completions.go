@@ -48,6 +48,7 @@ func (s *Completions) Complete(ctx context.Context, l *loaders.Loaders, by Actor
 	if err != nil {
 		return domain.Completion{}, fmt.Errorf("complete task: %w", err)
 	}
+	s.env.publish(ctx, taskCompleted(stored))
 	return stored, nil
 }
 
@@ -73,6 +74,7 @@ func (s *Completions) Uncomplete(ctx context.Context, l *loaders.Loaders, by Act
 	if err := s.store.DeleteCompletion(ctx, c.OwnerID, date.Day(), taskID); err != nil {
 		return domain.Completion{}, fmt.Errorf("uncomplete task: %w", err)
 	}
+	s.env.publish(ctx, taskCompleted(c))
 	return c, nil
 }
 

@@ -36,8 +36,9 @@ type ScheduleStore interface {
 // invalid (domain.Schedule.Validate) or the arguments are (see each
 // method). Anything else is an internal error from the store.
 type Schedules struct {
-	store ScheduleStore
-	env   Env
+	store   ScheduleStore
+	env     Env
+	deleted *DeletedLog // nil: deletions are not remembered
 }
 
 // NewSchedules returns the Schedules service over st.
@@ -94,6 +95,7 @@ func (s *Schedules) Create(ctx context.Context, l *loaders.Loaders, by Actor, in
 	if err := s.store.CreateSchedule(ctx, sc); err != nil {
 		return domain.Schedule{}, fmt.Errorf("create schedule: %w", err)
 	}
+	s.env.publish(ctx, scheduleChanged(sc, false))
 	return sc, nil
 }
 
@@ -113,6 +115,10 @@ func (s *Schedules) Delete(ctx context.Context, l *loaders.Loaders, by Actor, id
 	if err := s.store.DeleteSchedule(ctx, id, expectedVersion); err != nil {
 		return domain.Schedule{}, fmt.Errorf("delete schedule: %w", err)
 	}
+	if s.deleted != nil {
+		s.deleted.record(sc)
+	}
+	s.env.publish(ctx, scheduleChanged(sc, true))
 	return sc, nil
 }
 
@@ -202,6 +208,7 @@ func (s *Schedules) change(ctx context.Context, l *loaders.Loaders, by Actor, id
 		return domain.Schedule{}, fmt.Errorf("update schedule %s: %w", id, err)
 	}
 	l.Schedules().Replace(id, next)
+	s.env.publish(ctx, scheduleChanged(next, false))
 	return next, nil
 }
 

@@ -102,6 +102,8 @@ type env struct {
 	// ids are the ids Dayline generated (new users', organisations',
 	// schedules'...), in order.
 	ids *generatedIDs
+	// GraphQL is the env's GraphQL handler.
+	GraphQL *api.Handler
 }
 
 // generatedIDs records the ids an env's Dayline generates.
@@ -171,7 +173,8 @@ func newEnv(t testing.TB, open func(t testing.TB) store.Store, opts ...envOption
 	for _, o := range opts {
 		o(&acfg, &scfg)
 	}
-	scfg.GraphQL = api.New(acfg)
+	gql := api.New(acfg)
+	scfg.GraphQL = gql
 	h := server.New(scfg)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

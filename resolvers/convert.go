@@ -83,6 +83,3 @@ func deref(s *string) string {
 	}
 	return *s
 }
-
-// errNoSubscriptions answers every subscription until they are served.
-var errNoSubscriptions = domain.BadRequest("subscriptions are not served yet")

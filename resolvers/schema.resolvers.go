@@ -192,11 +192,19 @@ func (r *scheduleResolver) Owner(ctx context.Context, objs []*domain.Schedule) (
 }
 
 func (r *subscriptionResolver) OnScheduleChanged(ctx context.Context, ownerID *string, id *string) (<-chan *domain.Schedule, error) {
-	return nil, errNoSubscriptions
+	a, l, err := r.actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.app.Subscriptions.ScheduleChanges(ctx, l, a, ownerID, id)
 }
 
 func (r *subscriptionResolver) OnTaskCompleted(ctx context.Context, ownerID *string) (<-chan *domain.Completion, error) {
-	return nil, errNoSubscriptions
+	a, l, err := r.actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.app.Subscriptions.TaskCompletions(ctx, l, a, ownerID)
 }
 
 func (r *userResolver) Organisation(ctx context.Context, objs []*domain.User) ([]*domain.Organisation, error) {

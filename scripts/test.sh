@@ -9,6 +9,10 @@
 # It also installs graphql-http (npm ci in scripts/graphql-http, pinned by
 # its package-lock.json) for the GraphQL-over-HTTP audit in e2e, which then
 # fails rather than skips without it.
+# It also installs the real subscription clients (graphql-ws,
+# subscriptions-transport-ws, graphql-sse: npm ci in
+# scripts/subscription-clients) for e2e/clients_test.go, which then fails
+# rather than skips without them.
 # It also installs the Amplify AppSync simulator (npm ci in
 # scripts/appsync-sim, pinned by its package-lock.json) for the parity
 # suite (e2e/parity_test.go), which then fails rather than skips without it.
@@ -78,6 +82,12 @@ if [ ! -f "$sim/node_modules/.package-lock.json" ] || [ "$sim/package-lock.json"
   (cd "$sim" && npm ci --no-audit --no-fund --loglevel=error) >&2
 fi
 echo "   @aws-amplify/amplify-appsync-simulator $(node -p 'require("./'"$sim"'/node_modules/@aws-amplify/amplify-appsync-simulator/package.json").version')"
+echo "== installing the subscription clients (npm ci in scripts/subscription-clients)"
+subc=scripts/subscription-clients
+if [ ! -f "$subc/node_modules/.package-lock.json" ] || [ "$subc/package-lock.json" -nt "$subc/node_modules/.package-lock.json" ]; then
+  (cd "$subc" && npm ci --no-audit --no-fund --loglevel=error) >&2
+fi
+echo "   graphql-ws $(node -p 'require("./'"$subc"'/node_modules/graphql-ws/package.json").version'), subscriptions-transport-ws $(node -p 'require("./'"$subc"'/node_modules/subscriptions-transport-ws/package.json").version'), graphql-sse $(node -p 'require("./'"$subc"'/node_modules/graphql-sse/package.json").version')"
 # Both Node programs are installed now: a missing one fails the tests
 # that use them (the audit, the parity suite) rather than skips them.
 export DAYLINE_REQUIRE_NODE=1

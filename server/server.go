@@ -7,6 +7,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/dayline/dayline/api"
 	"github.com/dayline/dayline/auth"
+	"github.com/dayline/dayline/pubsub"
 )
 
 // Config configures the HTTP handler.
@@ -37,6 +39,14 @@ type Config struct {
 	// RequestTimeout bounds one GraphQL request, as AppSync's 30 s limit
 	// does (default 30 s): store calls still running then are cancelled.
 	RequestTimeout time.Duration
+	// Streams says GraphQL serves subscriptions (api.StreamConfig): a
+	// WebSocket handshake reaches it unauthenticated (its transport checks
+	// connection_init's token) and, like an event stream, without the
+	// request timeout, since it lives as long as its subscriptions.
+	Streams bool
+	// Fanout, when set, reports the subscription fan-out's health in
+	// /healthz ("fanout": "ok" or "degraded", with "fanoutDetail").
+	Fanout func() pubsub.Status
 }
 
 // Defaults for Config.
@@ -57,11 +67,8 @@ func New(cfg Config) http.Handler {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", withTimeout(cfg.RequestTimeout, authenticate(cfg.Verifier, cfg.GraphQL)))
-	handleGet(mux, "/healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"status":"ok"}`))
-	}))
+	mux.Handle("/graphql", graphQLRoute(cfg))
+	handleGet(mux, "/healthz", healthz(cfg.Fanout))
 	if cfg.JWKS != nil {
 		handleGet(mux, "/.well-known/jwks.json", cfg.JWKS)
 	}
@@ -80,6 +87,45 @@ func New(cfg Config) http.Handler {
 	h = logRequests(cfg.Logger, h)
 	h = withRequestID(h)
 	return h
+}
+
+// graphQLRoute authenticates and times GraphQL requests, except that a
+// WebSocket handshake is authenticated by its transport and streams have
+// no request timeout (with cfg.Streams).
+func graphQLRoute(cfg Config) http.Handler {
+	requests := withTimeout(cfg.RequestTimeout, authenticate(cfg.Verifier, cfg.GraphQL))
+	if !cfg.Streams {
+		return requests
+	}
+	eventStreams := authenticate(cfg.Verifier, cfg.GraphQL)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case api.IsWebSocket(r):
+			cfg.GraphQL.ServeHTTP(w, r)
+		case api.IsEventStream(r):
+			eventStreams.ServeHTTP(w, r)
+		default:
+			requests.ServeHTTP(w, r)
+		}
+	})
+}
+
+// healthz answers {"status":"ok"}, with the fan-out's health when known:
+// a degraded fan-out (other instances' subscribers miss events) leaves the
+// instance serving, so the status stays ok.
+func healthz(fanout func() pubsub.Status) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		doc := map[string]string{"status": "ok"}
+		if fanout != nil {
+			doc["fanout"] = "ok"
+			if s := fanout(); s.Degraded {
+				doc["fanout"], doc["fanoutDetail"] = "degraded", s.Detail
+			}
+		}
+		body, _ := json.Marshal(doc) // a map of strings always encodes
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+	})
 }
 
 // Run serves h on addr until ctx is done, then stops accepting connections

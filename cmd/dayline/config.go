@@ -40,6 +40,13 @@ type config struct {
 	Email           string        // operator create: the operator's email
 	User            string        // token: whom to mint for
 	TTL             time.Duration // token: how long it stays valid
+
+	// Subscriptions (serve).
+	SubscriptionKeepAlive         time.Duration
+	SubscriptionWriteTimeout      time.Duration
+	SubscriptionQueue             int
+	MaxSubscriptionsPerConnection int
+	MaxConnectionsPerUser         int
 }
 
 // splitList splits a comma-separated setting, dropping empty entries.

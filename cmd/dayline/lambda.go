@@ -47,12 +47,12 @@ func serveLambda(ctx context.Context, cfg config, stdout, stderr io.Writer, env 
 	if err != nil {
 		return err
 	}
-	gql := newGraphQL(cfg, st, dir, logger)
+	gql := newGraphQL(cfg, st, dir, logger, nil)
 	var resolvers lambda.EventHandler // AppSync events are refused unless asked for
 	if cfg.AppSync {
 		resolvers = appsync.New(appsync.Config{GraphQL: gql, Logger: logger, Issuer: cfg.Issuer})
 	}
-	h := lambda.New(newHTTPHandler(cfg, gql, an, logger), resolvers, lambda.WithLogger(logger))
+	h := lambda.New(newHTTPHandler(cfg, gql, an, logger, nil), resolvers, lambda.WithLogger(logger))
 	logger.Info("lambda ready", "store", cfg.Store, "dev_mode", an.local != nil)
 	// The runtime loop never returns: it exits the process when the
 	// Runtime API goes away. SIGTERM (Lambda's shutdown) ends ctx instead.

@@ -42,13 +42,35 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, env func(s
 	if err != nil {
 		return err
 	}
-	h := newHTTPHandler(cfg, newGraphQL(cfg, st, dir, logger), an, logger)
+	subs, err := startSubscriptions(ctx, cfg, an, logger)
+	if err != nil {
+		return err
+	}
+	gql := newGraphQL(cfg, st, dir, logger, subs)
+	h := newHTTPHandler(cfg, gql, an, logger, subs)
 	ready := func(addr net.Addr) {
 		printBanner(stdout, cfg, addr, an)
 		logger.Info("listening", "addr", addr.String(), "store", cfg.Store, "dev_mode", an.local != nil)
 	}
-	if err := server.Run(ctx, cfg.Addr, h, cfg.ShutdownTimeout, ready); err != nil {
-		return err
+	// On SIGTERM every subscription completes and every WebSocket closes
+	// while the HTTP server drains its requests (event streams end with
+	// their subscription).
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	streamsClosed := make(chan error, 1)
+	go func() {
+		<-ctx.Done()
+		drain, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+		defer cancel()
+		streamsClosed <- subs.shutdown(drain, gql)
+	}()
+	runErr := server.Run(ctx, cfg.Addr, h, cfg.ShutdownTimeout, ready)
+	stop()
+	if err := <-streamsClosed; err != nil {
+		logger.Warn("subscriptions", "error", err.Error())
+	}
+	if runErr != nil {
+		return runErr
 	}
 	logger.Info("stopped")
 	return nil
@@ -77,22 +99,31 @@ func printBanner(w io.Writer, cfg config, addr net.Addr, an authn) {
 
 // newGraphQL is Dayline's GraphQL handler for cfg over st, managing
 // users' sign-ins in dir (nil: none): the one every mode runs (serve,
-// lambda's HTTP events and AppSync events).
-func newGraphQL(cfg config, st openedStore, dir app.Directory, logger *slog.Logger) *api.Handler {
-	return api.New(api.Config{
+// lambda's HTTP events and AppSync events). With subs (serve) it serves
+// subscriptions too.
+func newGraphQL(cfg config, st openedStore, dir app.Directory, logger *slog.Logger, subs *subscriptions) *api.Handler {
+	c := api.Config{
 		Store: st, Logger: logger, Now: now, NewID: newID, LoaderWait: cfg.LoaderWait,
 		Limits:        api.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxResponseBytes: cfg.MaxResponse},
 		Introspection: cfg.Introspection, IntrospectionGroups: cfg.introspectionGroups(),
 		Meter: st.meter, Debug: cfg.Debug, Directory: dir,
-	})
+	}
+	if subs != nil {
+		subs.apply(&c)
+	}
+	return api.New(c)
 }
 
 // newHTTPHandler is Dayline's HTTP handler (GraphQL, auth, limits, errors,
 // CORS, /healthz) around gql: the one every HTTP mode serves (serve,
 // lambda).
-func newHTTPHandler(cfg config, gql *api.Handler, an authn, logger *slog.Logger) http.Handler {
-	return server.New(server.Config{
+func newHTTPHandler(cfg config, gql *api.Handler, an authn, logger *slog.Logger, subs *subscriptions) http.Handler {
+	c := server.Config{
 		GraphQL: gql, Verifier: an.verifier, JWKS: an.jwks, Logger: logger,
 		AllowedOrigins: splitList(cfg.CORSOrigins), MaxBodyBytes: cfg.MaxBodyBytes, Playground: cfg.Playground,
-	})
+	}
+	if subs != nil {
+		c.Streams, c.Fanout = true, subs.hub.Status
+	}
+	return server.New(c)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/dayline/dayline/api"
 	"github.com/dayline/dayline/loaders"
 	"github.com/dayline/dayline/server"
+	"github.com/dayline/dayline/subscribe"
 )
 
 // setting is one row of the settings table: what flags, the environment,
@@ -148,6 +149,21 @@ var settings = []setting{
 		bind:        stringFlag(func(c *config) *string { return &c.Email }, ""),
 		defaultText: "none: required",
 		meaning:     "the operator's sign-in email (Cognito emails the invitation there)"},
+	{flag: "subscription-keepalive", env: "DAYLINE_SUBSCRIPTION_KEEPALIVE", verbs: serveOnly,
+		bind:    durationFlag(func(c *config) *time.Duration { return &c.SubscriptionKeepAlive }, api.DefaultKeepAlive),
+		meaning: "how often subscription connections get a keepalive (WebSocket `ka` or `ping`, an SSE comment); a graphql-transport-ws client that answers no `pong` within two intervals is disconnected"},
+	{flag: "subscription-write-timeout", env: "DAYLINE_SUBSCRIPTION_WRITE_TIMEOUT", verbs: serveOnly,
+		bind:    durationFlag(func(c *config) *time.Duration { return &c.SubscriptionWriteTimeout }, api.DefaultWriteTimeout),
+		meaning: "how long one write to a subscriber may take before its connection is dropped"},
+	{flag: "subscription-queue", env: "DAYLINE_SUBSCRIPTION_QUEUE", verbs: serveOnly,
+		bind:    intFlag(func(c *config) *int { return &c.SubscriptionQueue }, subscribe.DefaultQueueSize),
+		meaning: "events that may wait for one subscription; one more and its connection is closed (code 4008)"},
+	{flag: "max-subscriptions-per-connection", env: "DAYLINE_MAX_SUBSCRIPTIONS_PER_CONNECTION", verbs: serveOnly,
+		bind:    intFlag(func(c *config) *int { return &c.MaxSubscriptionsPerConnection }, api.DefaultMaxSubscriptionsPerConnection),
+		meaning: "subscriptions one WebSocket may hold; one more is refused with `BadRequest`"},
+	{flag: "max-connections-per-user", env: "DAYLINE_MAX_CONNECTIONS_PER_USER", verbs: serveOnly,
+		bind:    intFlag(func(c *config) *int { return &c.MaxConnectionsPerUser }, api.DefaultMaxConnectionsPerUser),
+		meaning: "WebSockets and event streams one user may hold on one instance; one more is closed with code 4429 (event stream: HTTP 429)"},
 	{flag: "user", verbs: []string{verbToken},
 		bind:        stringFlag(func(c *config) *string { return &c.User }, ""),
 		defaultText: "none: required",
