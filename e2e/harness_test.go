@@ -149,7 +149,21 @@ type envOption func(*api.Config, *server.Config)
 
 func newEnv(t testing.TB, open func(t testing.TB) store.Store, opts ...envOption) *env {
 	t.Helper()
-	st := open(t)
+	e := newInstance(t, open(t), opts...)
+	seedTenants(t, e.Store)
+	return e
+}
+
+// otherInstance is a second Dayline on first's store, with first's token
+// keys: another instance of the same deployment (opts as newEnv's).
+func otherInstance(t testing.TB, first *env, opts ...envOption) *env {
+	t.Helper()
+	return newInstance(t, first.Store, opts...)
+}
+
+// newInstance is a Dayline on st, which it does not seed.
+func newInstance(t testing.TB, st store.Store, opts ...envOption) *env {
+	t.Helper()
 	keyDir := sharedKeyDir
 	// Tokens are minted and verified at one instant: a token's validity
 	// (exp, nbf, iat, each with the verifier's leeway) never depends on how
@@ -178,9 +192,7 @@ func newEnv(t testing.TB, open func(t testing.TB) store.Store, opts ...envOption
 	h := server.New(scfg)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	e := &env{t: t, URL: srv.URL, Store: st, ids: ids, Issuer: issuer, KeyDir: keyDir, TokenNow: now, handler: h, tokens: map[string]string{}}
-	seedTenants(t, st)
-	return e
+	return &env{t: t, URL: srv.URL, Store: st, ids: ids, Issuer: issuer, KeyDir: keyDir, TokenNow: now, handler: h, tokens: map[string]string{}}
 }
 
 // token returns a token for a seeded user id (its role's group), or for

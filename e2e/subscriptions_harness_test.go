@@ -28,6 +28,8 @@ type subsSetup struct {
 	stop *func()
 	// wrap, when set, wraps the store the services and loaders use.
 	wrap func(store.Store) store.Store
+	// bus, when set, makes the bus instead of an in-process one.
+	bus func() pubsub.Bus
 }
 
 // withSubscriptions serves subscriptions from an in-process bus, as
@@ -39,7 +41,10 @@ func withSubscriptions(t testing.TB, opts ...subsOption) envOption {
 		for _, o := range opts {
 			o(&stream, &setup)
 		}
-		bus := pubsub.NewLocal()
+		var bus pubsub.Bus = pubsub.NewLocal()
+		if setup.bus != nil {
+			bus = setup.bus()
+		}
 		hub := subscribe.New(bus, setup.queue)
 		if setup.hub != nil {
 			*setup.hub = hub
@@ -71,6 +76,11 @@ func withSubscriptions(t testing.TB, opts ...subsOption) envOption {
 // hubInto stores the env's hub in *h.
 func hubInto(h **subscribe.Hub) subsOption {
 	return func(_ *api.StreamConfig, s *subsSetup) { s.hub = h }
+}
+
+// overBus makes the env's bus with newBus (a Redis bus, say).
+func overBus(newBus func() pubsub.Bus) subsOption {
+	return func(_ *api.StreamConfig, s *subsSetup) { s.bus = newBus }
 }
 
 // hubStop stores how to stop the env's hub in *f.

@@ -12,6 +12,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/oklog/ulid/v2"
@@ -21,6 +22,7 @@ import (
 	"github.com/dayline/dayline/demo"
 	"github.com/dayline/dayline/domain"
 	"github.com/dayline/dayline/pubsub"
+	redisbus "github.com/dayline/dayline/pubsub/redis"
 	"github.com/dayline/dayline/server"
 	"github.com/dayline/dayline/store"
 	"github.com/dayline/dayline/store/bolt"
@@ -28,26 +30,34 @@ import (
 )
 
 // instance is one Dayline instance serving subscriptions, as `serve` wires
-// it, on a free port of 127.0.0.1, over bus. A two-instance mode starts two
-// over one store and two Redis buses (newBus), the subscribers on one and
-// the mutation sent to the other.
+// it, on a free port of 127.0.0.1, over bus and a deployment's shared
+// store and token keys. The -redis-url mode starts two on one deployment,
+// each with its own Redis bus: the subscribers on one, the mutation sent
+// to the other.
 type instance struct {
-	addr  string
-	hub   *subscribe.Hub
-	token string // a caregiver's: it may subscribe to the owner and change the schedule
-	owner string
+	*deployment
+	addr string
+	hub  *subscribe.Hub
+	stop func()
+}
+
+// deployment is what the instances share: the embedded store seeded with
+// the demo organisation, and the token issuer.
+type deployment struct {
+	st       *bolt.Store
+	dir      string
+	verifier *auth.Verifier
+	newID    func() string
+	token    string // a caregiver's: it may subscribe to the owner and change the schedule
+	owner    string
 	// idleOwner is the member the idle subscribers watch: nothing of it
 	// changes.
 	idleOwner string
-	dir       string
-	stop      func()
 }
 
-// newBus is the bus of one instance: in process (a -redis-url mode would
-// return a Redis bus here).
-func newBus() pubsub.Bus { return pubsub.NewLocal() }
-
-func startInstance(ctx context.Context, bus pubsub.Bus) (*instance, error) {
+// openDeployment opens a fresh store and issuer in a temporary directory;
+// close removes them.
+func openDeployment(ctx context.Context) (*deployment, error) {
 	dir, err := os.MkdirTemp("", "dayline-subscribers")
 	if err != nil {
 		return nil, err
@@ -72,18 +82,47 @@ func startInstance(ctx context.Context, bus pubsub.Bus) (*instance, error) {
 	if err != nil {
 		return nil, err
 	}
+	return &deployment{st: st, dir: dir, verifier: verifier, newID: newID, token: token,
+		owner: demo.Member1ID, idleOwner: demo.Member2ID}, nil
+}
+
+func (d *deployment) close() {
+	_ = d.st.Close()
+	_ = os.RemoveAll(d.dir)
+}
+
+// newBus is the bus of one instance: through Redis at redisURL, else in
+// process. ready is closed once the bus delivers (a Redis bus, once it
+// has subscribed).
+func newBus(redisURL string) (_ pubsub.Bus, ready <-chan struct{}, _ error) {
+	up := make(chan struct{})
+	if redisURL == "" {
+		close(up)
+		return pubsub.NewLocal(), up, nil
+	}
+	var once sync.Once
+	bus, err := redisbus.New(redisbus.Options{URL: redisURL, OnStatus: func(s pubsub.Status) {
+		if !s.Degraded {
+			once.Do(func() { close(up) })
+		}
+	}})
+	return bus, up, err
+}
+
+// startInstance starts an instance of d over bus, once ready (see newBus).
+func startInstance(ctx context.Context, d *deployment, bus pubsub.Bus, ready <-chan struct{}) (*instance, error) {
 	hub := subscribe.New(bus, 0)
 	hubCtx, stopHub := context.WithCancel(ctx)
 	hubDone := make(chan error, 1)
 	go func() { hubDone <- hub.Run(hubCtx) }()
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	gql := api.New(api.Config{
-		Store: st, Logger: logger, Now: func() time.Time { return time.Now().UTC() }, NewID: newID,
+		Store: d.st, Logger: logger, Now: func() time.Time { return time.Now().UTC() }, NewID: d.newID,
 		Feed: hub, Events: bus,
 		// One caregiver holds every bench connection.
-		Streams: &api.StreamConfig{Verifier: verifier, MaxConnectionsPerUser: 1 << 20},
+		Streams: &api.StreamConfig{Verifier: d.verifier, MaxConnectionsPerUser: 1 << 20},
 	})
-	h := server.New(server.Config{GraphQL: gql, Verifier: verifier, Logger: logger, Streams: true, Fanout: hub.Status})
+	h := server.New(server.Config{GraphQL: gql, Verifier: d.verifier, Logger: logger, Streams: true, Fanout: hub.Status})
 	srvCtx, stopServer := context.WithCancel(ctx)
 	addrc := make(chan net.Addr, 1)
 	served := make(chan error, 1)
@@ -96,17 +135,19 @@ func startInstance(ctx context.Context, bus pubsub.Bus) (*instance, error) {
 		stopHub()
 		return nil, err
 	}
-	inst := &instance{addr: addr.String(), hub: hub, token: token, owner: demo.Member1ID, idleOwner: demo.Member2ID, dir: dir}
+	<-ready
+	inst := &instance{deployment: d, addr: addr.String(), hub: hub}
 	inst.stop = func() {
 		stopHub()
 		<-hubDone
+		if c, ok := bus.(io.Closer); ok {
+			_ = c.Close()
+		}
 		drain, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		_ = gql.CloseStreams(drain)
 		stopServer()
 		<-served
-		_ = st.Close()
-		_ = os.RemoveAll(dir)
 	}
 	return inst, nil
 }

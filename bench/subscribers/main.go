@@ -17,8 +17,12 @@
 // The instance (instance.go) runs in this process, over the embedded store
 // seeded with the demo organisation; the clients (clients.go) run in a
 // child process (this program with -role clients), so their memory is not
-// counted. Structured for a -redis-url mode with two instances, the
-// subscribers on one and the mutation on the other.
+// counted.
+//
+// With -redis-url (a running Redis, e.g. `redis-server --port 6390 --save
+// ”` and redis://127.0.0.1:6390), two instances share the store, each
+// with its own Redis bus: the subscribers connect to the first, the
+// mutation goes to the second, so every event crosses Redis.
 package main
 
 import (
@@ -45,13 +49,14 @@ func main() {
 	owner := flag.String("owner", "", "clients: the owner whose schedules they subscribe to")
 	n := flag.Int("n", 0, "clients: how many subscribers")
 	memProfile := flag.String("memprofile", "", "write a heap profile with the idle subscribers open to this file")
+	redisURL := flag.String("redis-url", "", "run two instances fanning out through this Redis (subscribers on one, the mutation on the other)")
 	flag.Parse()
 	heapProfile = *memProfile
 	var err error
 	if *role == "clients" {
 		err = runClients(*url, *token, *owner, *n)
 	} else {
-		err = run(*idle, *fanout)
+		err = run(*idle, *fanout, *redisURL)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "subscribers:", err)
@@ -59,25 +64,48 @@ func main() {
 	}
 }
 
-func run(idle, fanout int) error {
+func run(idle, fanout int, redisURL string) error {
 	ctx := context.Background()
-	inst, err := startInstance(ctx, newBus())
+	d, err := openDeployment(ctx)
 	if err != nil {
 		return err
 	}
-	defer inst.stop()
-	fmt.Printf("Dayline subscriptions bench: one instance, embedded store, demo data, GOMAXPROCS=%d\n", runtime.GOMAXPROCS(0))
+	defer d.close()
+	subscribers, err := startOn(ctx, d, redisURL)
+	if err != nil {
+		return err
+	}
+	defer subscribers.stop()
+	changer := subscribers
+	mode := "one instance, in-process fan-out"
+	if redisURL != "" {
+		if changer, err = startOn(ctx, d, redisURL); err != nil {
+			return err
+		}
+		defer changer.stop()
+		mode = "two instances through Redis (subscribers on one, the mutation on the other)"
+	}
+	fmt.Printf("Dayline subscriptions bench: %s, embedded store, demo data, GOMAXPROCS=%d\n", mode, runtime.GOMAXPROCS(0))
 	if idle > 0 {
-		if err := idleMemory(ctx, inst, idle); err != nil {
+		if err := idleMemory(ctx, subscribers, idle); err != nil {
 			return err
 		}
 	}
 	if fanout > 0 {
-		if err := fanoutLatency(ctx, inst, fanout); err != nil {
+		if err := fanoutLatency(ctx, subscribers, changer, fanout); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// startOn starts an instance of d with its own bus (see newBus).
+func startOn(ctx context.Context, d *deployment, redisURL string) (*instance, error) {
+	bus, ready, err := newBus(redisURL)
+	if err != nil {
+		return nil, err
+	}
+	return startInstance(ctx, d, bus, ready)
 }
 
 // idleMemory opens n idle subscribers and reports the instance's memory
@@ -106,9 +134,9 @@ func idleMemory(ctx context.Context, inst *instance, n int) error {
 	return inst.hub.WaitSubscriptions(ctx, 0)
 }
 
-// fanoutLatency opens n subscribers of one member's schedules, changes one
-// of them, and reports the delivery latency.
-func fanoutLatency(ctx context.Context, inst *instance, n int) error {
+// fanoutLatency opens n subscribers of one member's schedules on inst,
+// changes one of them through changer, and reports the delivery latency.
+func fanoutLatency(ctx context.Context, inst, changer *instance, n int) error {
 	clients, err := startClients(inst, inst.owner, n)
 	if err != nil {
 		return err
@@ -118,7 +146,7 @@ func fanoutLatency(ctx context.Context, inst *instance, n int) error {
 		return err
 	}
 	sent := time.Now()
-	if err := inst.changeSchedule(); err != nil {
+	if err := changer.changeSchedule(); err != nil {
 		return err
 	}
 	answered := time.Since(sent)

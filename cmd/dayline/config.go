@@ -47,6 +47,8 @@ type config struct {
 	SubscriptionQueue             int
 	MaxSubscriptionsPerConnection int
 	MaxConnectionsPerUser         int
+	RedisURL                      string // fan-out between instances; empty: in process
+	RedisChannel                  string
 }
 
 // splitList splits a comma-separated setting, dropping empty entries.

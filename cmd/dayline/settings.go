@@ -10,6 +10,7 @@ import (
 
 	"github.com/dayline/dayline/api"
 	"github.com/dayline/dayline/loaders"
+	redisbus "github.com/dayline/dayline/pubsub/redis"
 	"github.com/dayline/dayline/server"
 	"github.com/dayline/dayline/subscribe"
 )
@@ -149,6 +150,13 @@ var settings = []setting{
 		bind:        stringFlag(func(c *config) *string { return &c.Email }, ""),
 		defaultText: "none: required",
 		meaning:     "the operator's sign-in email (Cognito emails the invitation there)"},
+	{flag: "redis-url", env: "DAYLINE_REDIS_URL", verbs: serveOnly,
+		bind:        stringFlag(func(c *config) *string { return &c.RedisURL }, ""),
+		defaultText: "none: events stay in this process",
+		meaning:     "fan subscription events out to every instance through Redis pub/sub (`redis://[user:password@]host:port[/db]`, `rediss://` for TLS): a mutation on any instance reaches subscribers on all of them, with one Redis subscription per instance"},
+	{flag: "redis-channel", env: "DAYLINE_REDIS_CHANNEL", verbs: serveOnly,
+		bind:    stringFlag(func(c *config) *string { return &c.RedisChannel }, redisbus.DefaultChannel),
+		meaning: "the Redis pub/sub channel the instances of one deployment share"},
 	{flag: "subscription-keepalive", env: "DAYLINE_SUBSCRIPTION_KEEPALIVE", verbs: serveOnly,
 		bind:    durationFlag(func(c *config) *time.Duration { return &c.SubscriptionKeepAlive }, api.DefaultKeepAlive),
 		meaning: "how often subscription connections get a keepalive (WebSocket `ka` or `ping`, an SSE comment); a graphql-transport-ws client that answers no `pong` within two intervals is disconnected"},

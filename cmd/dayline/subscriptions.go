@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 
 	"github.com/dayline/dayline/api"
@@ -59,5 +60,9 @@ func (s *subscriptions) apply(c *api.Config) {
 func (s *subscriptions) shutdown(ctx context.Context, gql *api.Handler) error {
 	s.stop()
 	hubErr := <-s.done
-	return errors.Join(hubErr, gql.CloseStreams(ctx))
+	var busErr error
+	if c, ok := s.bus.(io.Closer); ok { // the Redis bus: its Listen has returned with the hub's
+		busErr = c.Close()
+	}
+	return errors.Join(hubErr, busErr, gql.CloseStreams(ctx))
 }
