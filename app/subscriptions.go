@@ -210,3 +210,17 @@ func (s *Subscriptions) completion(ctx context.Context, l *loaders.Loaders, by A
 	}
 	return c, nil
 }
+
+// SubscriberScope is what every event a user may receive shares, as
+// payload fields and their values: its organisation and, for a member
+// (who sees only its own schedules and completions), itself as owner. The
+// hub does not need it (it re-reads each event under the subscriber's
+// rules, which imply it); AppSync, which cannot re-read, filters each
+// subscription by it (appsync).
+func SubscriberScope(u domain.User) map[string]string {
+	scope := map[string]string{"organisationId": u.OrganisationID}
+	if !(Actor{User: u}).staff() {
+		scope["ownerId"] = u.ID
+	}
+	return scope
+}

@@ -20,6 +20,12 @@ type Field struct {
 	// resolver uses BatchInvoke, so AppSync sends every parent of a list
 	// in one event and the loaders read their keys at once.
 	Batch bool
+	// Subscription is true for a Subscription field: AppSync invokes its
+	// resolver when a client subscribes, and the function answers the
+	// subscription's filter (or refuses it), which
+	// SubscriptionResponseTemplate applies. Events themselves come from
+	// the @aws_subscribe mutations' results, not from the function.
+	Subscription bool
 }
 
 // BatchResponseTemplate is the response mapping template a BatchInvoke
@@ -40,18 +46,34 @@ const BatchResponseTemplate = `#if($ctx.error)
 #end
 $util.toJson($ctx.result.data)`
 
+// SubscriptionResponseTemplate is the response mapping template of a
+// Subscription field's resolver: a refused subscription fails with the
+// server's errorType; an accepted one gets the function's answer as its
+// enhanced subscription filter ({"organisationId": {"eq": ...}, ...}, see
+// Handler), so AppSync delivers a subscriber only the events of its own
+// organisation (and, for a member, its own), on top of its arguments.
+// The filter reads those fields in the mutation's result: a mutation that
+// does not select them reaches no subscriber.
+const SubscriptionResponseTemplate = `#if($ctx.error)
+  $util.error($ctx.error.message, $ctx.error.type)
+#end
+$extensions.setSubscriptionFilter($util.transform.toSubscriptionFilter($ctx.result))
+$util.toJson(null)`
+
 // ResolverFields lists, sorted by type and name, the fields that get
 // their own AppSync resolver: the one decision that the Lambda (which
 // selects every other field ahead, see New), the AppSync simulator's
 // configuration and the infrastructure templates all read (with
-// BatchResponseTemplate for the Batch ones).
+// BatchResponseTemplate for the Batch ones and
+// SubscriptionResponseTemplate for the Subscription ones).
 //
 // The list is derived from gqlgen's generated ResolverRoot, which gqlgen
 // builds from schema.graphql and gqlgen.yml: a field gets an AppSync
 // resolver when gqlgen resolves it with a resolver rather than a struct
 // field (every Query and Mutation field, and the fields gqlgen.yml marks
-// `resolver: true`). Subscription fields get none: AppSync serves them from
-// their @aws_subscribe mutations' results.
+// `resolver: true`), and every Subscription field: AppSync serves their
+// events from the @aws_subscribe mutations' results, but checks each
+// subscription through its resolver when it starts.
 func ResolverFields() []Field { return slices.Clone(resolverFields().list) }
 
 // fieldTable is ResolverFields, with a lookup by type and name.
@@ -106,10 +128,8 @@ func deriveFields(schema *ast.Schema, root reflect.Type) (*fieldTable, error) {
 		if def == nil || def.Kind != ast.Object {
 			return nil, fmt.Errorf("ResolverRoot.%s names no object type of the schema", m.Name)
 		}
-		if schema.Subscription != nil && def.Name == schema.Subscription.Name {
-			continue
-		}
-		root := def == schema.Query || def == schema.Mutation
+		subscription := schema.Subscription != nil && def.Name == schema.Subscription.Name
+		root := def == schema.Query || def == schema.Mutation || subscription
 		resolvers := m.Type.Out(0)
 		for j := range resolvers.NumMethod() {
 			name := resolvers.Method(j).Name
@@ -122,7 +142,7 @@ func deriveFields(schema *ast.Schema, root reflect.Type) (*fieldTable, error) {
 			if field == nil {
 				return nil, fmt.Errorf("%s.%s names no field of type %s", resolvers.Name(), name, def.Name)
 			}
-			list = append(list, Field{Type: def.Name, Name: field.Name, Batch: !root})
+			list = append(list, Field{Type: def.Name, Name: field.Name, Batch: !root, Subscription: subscription})
 		}
 	}
 	return newFieldTable(list), nil

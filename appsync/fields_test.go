@@ -14,8 +14,9 @@ import (
 )
 
 // TestResolverFieldsMatchGqlgenYML: the fields with an AppSync resolver
-// are every Query and Mutation field of schema.graphql (Invoke) and every
-// field gqlgen.yml marks `resolver: true` (BatchInvoke), and nothing else.
+// are every Query and Mutation field of schema.graphql (Invoke), every
+// Subscription field (Invoke when a client subscribes) and every field
+// gqlgen.yml marks `resolver: true` (BatchInvoke), and nothing else.
 func TestResolverFieldsMatchGqlgenYML(t *testing.T) {
 	t.Chdir("..") // gqlgen.yml names its schema files relative to the module root
 	cfg, err := config.LoadConfig("gqlgen.yml")
@@ -42,6 +43,9 @@ func TestResolverFieldsMatchGqlgenYML(t *testing.T) {
 			}
 			want = append(want, appsync.Field{Type: root, Name: f.Name})
 		}
+	}
+	for _, f := range schema.Subscription.Fields {
+		want = append(want, appsync.Field{Type: schema.Subscription.Name, Name: f.Name, Subscription: true})
 	}
 	for typ, model := range cfg.Models {
 		for name, f := range model.Fields {

@@ -137,13 +137,15 @@ func (h *Handler) resolve(ctx context.Context, events []Event) []BatchItem {
 	}
 	// One AppSync request is one caller; a batch naming another is refused
 	// rather than run as the first item's caller.
-	var queries, mutations []int
+	var queries, mutations, subscriptions []int
 	for i, e := range events {
 		if id, err := e.Identity.authIdentity(h.issuer); err != nil || id.Sub != caller.Sub || !slices.Equal(id.Groups, caller.Groups) {
 			fail(i, badRequest("the events of one batch name different callers"))
 			continue
 		}
-		if h.build.schema.Mutation != nil && e.Info.ParentTypeName == h.build.schema.Mutation.Name {
+		if h.build.isSubscription(e) {
+			subscriptions = append(subscriptions, i)
+		} else if h.build.schema.Mutation != nil && e.Info.ParentTypeName == h.build.schema.Mutation.Name {
 			mutations = append(mutations, i)
 		} else {
 			queries = append(queries, i)
@@ -168,6 +170,9 @@ func (h *Handler) resolve(ctx context.Context, events []Event) []BatchItem {
 	}
 	for _, c := range chunks {
 		h.run(ctx, events, c.indexes, c.kind, caller, items)
+	}
+	for _, i := range subscriptions { // see subscribe.go
+		items[i] = h.subscribe(ctx, events[i])
 	}
 	return items
 }

@@ -62,8 +62,6 @@ func TestInvoke(t *testing.T) {
 			wantType: "BadRequest", wantMsg: `unknown argument "id"`},
 		{name: "field without an AppSync resolver", event: event("a-caregiver", "User", "name", nil, map[string]any{"id": "a-caregiver"}),
 			wantType: "BadRequest", wantMsg: "User.name has no AppSync resolver"},
-		{name: "subscription field", event: event("a-caregiver", "Subscription", "onTaskCompleted", nil, nil),
-			wantType: "BadRequest"},
 		{name: "nested event without a source id", event: event("a-caregiver", "User", "agenda", map[string]any{"date": testDay}, map[string]any{"name": "x"}),
 			wantType: "BadRequest", wantMsg: "no id"},
 		{name: "no identity", event: func() map[string]any {
@@ -238,6 +236,60 @@ func TestBatchOfOneFieldReadsOnce(t *testing.T) {
 			}
 			if !maps.Equal(calls, tc.wantCalls) {
 				t.Errorf("store calls %v, want %v", calls, tc.wantCalls)
+			}
+		})
+	}
+}
+
+// TestSubscriptionStart: AppSync invokes a Subscription field's resolver
+// when a client subscribes; the answer is the subscription's filter (the
+// caller's organisation, itself as owner for a member, and the arguments)
+// or the error the matching query gets.
+func TestSubscriptionStart(t *testing.T) {
+	e := newEnv(t)
+	type filter map[string]map[string]string
+	eq := func(kv ...string) filter {
+		f := filter{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			f[kv[i]] = map[string]string{"eq": kv[i+1]}
+		}
+		return f
+	}
+	tests := []struct {
+		name, caller, field string
+		args                map[string]any
+		want                filter
+		wantType            string
+	}{
+		{"caregiver, no arguments", "a-caregiver", "onScheduleChanged", nil, eq("organisationId", "a"), ""},
+		{"caregiver names a member", "a-caregiver", "onScheduleChanged", map[string]any{"ownerId": "a-member-1"},
+			eq("organisationId", "a", "ownerId", "a-member-1"), ""},
+		{"member, no arguments", "a-member-1", "onScheduleChanged", nil, eq("organisationId", "a", "ownerId", "a-member-1"), ""},
+		{"member names its schedule", "a-member-1", "onScheduleChanged", map[string]any{"id": "a-member-1-sched"},
+			eq("organisationId", "a", "ownerId", "a-member-1", "id", "a-member-1-sched"), ""},
+		{"member's completions", "a-member-2", "onTaskCompleted", nil, eq("organisationId", "a", "ownerId", "a-member-2"), ""},
+		{"member names another member", "a-member-1", "onScheduleChanged", map[string]any{"ownerId": "a-member-2"}, nil, "Unauthorized"},
+		{"member names another member's schedule", "a-member-1", "onScheduleChanged", map[string]any{"id": "a-member-2-sched"}, nil, "Unauthorized"},
+		{"other organisation's owner", "b-admin", "onScheduleChanged", map[string]any{"ownerId": "a-member-1"}, nil, "NotFound"},
+		{"other organisation's schedule", "b-caregiver", "onScheduleChanged", map[string]any{"id": "a-member-1-sched"}, nil, "NotFound"},
+		{"other organisation's completions", "b-admin", "onTaskCompleted", map[string]any{"ownerId": "a-member-1"}, nil, "NotFound"},
+		{"operator (no user)", "operator", "onScheduleChanged", nil, nil, "Unauthorized"},
+		{"unknown argument", "a-caregiver", "onTaskCompleted", map[string]any{"id": "x"}, nil, "BadRequest"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			data, err := e.invoke(event(tc.caller, "Subscription", tc.field, tc.args, nil))
+			if tc.wantType != "" {
+				if err == nil || err.Type != tc.wantType {
+					t.Fatalf("answer %s, error %v, want a %s error", data, err, tc.wantType)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("error %s: %s", err.Type, err.Message)
+			}
+			if got := decode[filter](t, data); !maps.EqualFunc(got, tc.want, maps.Equal) {
+				t.Errorf("filter %v, want %v", got, tc.want)
 			}
 		})
 	}

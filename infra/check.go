@@ -10,6 +10,8 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
+
+	"github.com/dayline/dayline/appsync"
 )
 
 // Check holds a template that Validate parsed to Dayline's rules, against
@@ -43,9 +45,9 @@ func fieldKey(typeName, fieldName string) string { return typeName + "." + field
 
 func checkResolvers(tmpl *cloudformation.Template, src Sources) []error {
 	var errs []error
-	want := map[string]bool{} // field -> batched
+	want := map[string]appsync.Field{}
 	for _, f := range src.Fields {
-		want[fieldKey(f.Type, f.Name)] = f.Batch
+		want[fieldKey(f.Type, f.Name)] = f
 	}
 	resolvers := tmpl.GetAllAppSyncResolverResources()
 	count := map[string]int{}
@@ -53,7 +55,8 @@ func checkResolvers(tmpl *cloudformation.Template, src Sources) []error {
 		r := resolvers[id]
 		field := fieldKey(r.TypeName, r.FieldName)
 		count[field]++
-		batch, listed := want[field]
+		f, listed := want[field]
+		batch := f.Batch
 		if !listed {
 			errs = append(errs, fmt.Errorf("resolver %s: %s has a resolver but is not an AppSync resolver field (appsync.ResolverFields)", id, field))
 			continue
@@ -73,10 +76,12 @@ func checkResolvers(tmpl *cloudformation.Template, src Sources) []error {
 		case !batch && r.MaxBatchSize != nil && *r.MaxBatchSize > 0:
 			errs = append(errs, fmt.Errorf("resolver %s: %s is not batched but has MaxBatchSize %d", id, field, *r.MaxBatchSize))
 		}
-		switch {
-		case batch && deref(r.ResponseMappingTemplate) != src.BatchResponseTemplate:
+		switch wantTemplate := src.responseTemplate(f); {
+		case batch && deref(r.ResponseMappingTemplate) != wantTemplate:
 			errs = append(errs, fmt.Errorf("resolver %s: %s needs appsync.BatchResponseTemplate as its response mapping template", id, field))
-		case !batch && (r.ResponseMappingTemplate != nil || r.ResponseMappingTemplateS3Location != nil):
+		case f.Subscription && deref(r.ResponseMappingTemplate) != wantTemplate:
+			errs = append(errs, fmt.Errorf("resolver %s: %s needs appsync.SubscriptionResponseTemplate as its response mapping template", id, field))
+		case wantTemplate == "" && (r.ResponseMappingTemplate != nil || r.ResponseMappingTemplateS3Location != nil):
 			errs = append(errs, fmt.Errorf("resolver %s: %s is a Direct Lambda Invoke resolver: no response mapping template", id, field))
 		}
 	}

@@ -97,6 +97,8 @@ func TestCheckFails(t *testing.T) {
 			want: "Query.me is not batched but has MaxBatchSize 100"},
 		{name: "batched field without the response template", sources: func(s *Sources) { s.BatchResponseTemplate = "$util.toJson($ctx.result)" },
 			want: "needs appsync.BatchResponseTemplate"},
+		{name: "subscription field without its response template", sources: func(s *Sources) { s.SubscriptionResponseTemplate = "$util.toJson(null)" },
+			want: "needs appsync.SubscriptionResponseTemplate"},
 		{name: "request mapping template", old: "      FieldName: me\n", new: "      FieldName: me\n      RequestMappingTemplate: '{}'\n",
 			want: "a Direct Lambda resolver has no request mapping template"},
 		{name: "another data source", old: "      DataSourceName: !GetAtt LambdaDataSource.Name\n", new: "      DataSourceName: Other\n",

@@ -1,5 +1,7 @@
 package infra
 
+import "github.com/dayline/dayline/appsync"
+
 // The AppSync API: schema.graphql as it is, Cognito user pools as the
 // default authorization, the function as its one data source, and a Direct
 // Lambda resolver on each field of appsync.ResolverFields.
@@ -53,22 +55,24 @@ func dataSourceResource() node {
 	)
 }
 
-// resolverResource is a Direct Lambda resolver (no request mapping
+// resolverResource is f's Direct Lambda resolver (no request mapping
 // template: AppSync sends its Context object). A batched field's resolver
 // uses BatchInvoke (MaxBatchSize) and the response mapping template that
-// raises each item's error.
-func resolverResource(src Sources, typeName, fieldName string, batch bool) node {
+// raises each item's error; a Subscription field's, the one that applies
+// the function's answer as the subscription's filter.
+func resolverResource(src Sources, f appsync.Field) node {
 	props := object(
 		"ApiId", getAtt(idGraphQLAPI, "ApiId"),
-		"TypeName", typeName,
-		"FieldName", fieldName,
+		"TypeName", f.Type,
+		"FieldName", f.Name,
 		"Kind", "UNIT",
 		"DataSourceName", getAtt(idDataSource, "Name"),
 	)
-	if batch {
-		add(props,
-			"MaxBatchSize", ref(paramMaxBatchSize),
-			"ResponseMappingTemplate", literal(src.BatchResponseTemplate))
+	if f.Batch {
+		add(props, "MaxBatchSize", ref(paramMaxBatchSize))
+	}
+	if t := src.responseTemplate(f); t != "" {
+		add(props, "ResponseMappingTemplate", literal(t))
 	}
 	return object(
 		"Type", "AWS::AppSync::Resolver",

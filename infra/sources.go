@@ -20,6 +20,9 @@ type Sources struct {
 	// BatchResponseTemplate is the response mapping template of the
 	// BatchInvoke fields (appsync.BatchResponseTemplate).
 	BatchResponseTemplate string
+	// SubscriptionResponseTemplate is the response mapping template of the
+	// Subscription fields (appsync.SubscriptionResponseTemplate).
+	SubscriptionResponseTemplate string
 	// Table is the DynamoDB table's definition (dynamo.Definition).
 	Table dynamo.TableDefinition
 	// DynamoDBActions are what the function's role allows on the table and
@@ -36,13 +39,14 @@ type Sources struct {
 // text of schema.graphql): the packages' lists as they are now.
 func CurrentSources(schema string) Sources {
 	return Sources{
-		Schema:                schema,
-		Fields:                appsync.ResolverFields(),
-		BatchResponseTemplate: appsync.BatchResponseTemplate,
-		Table:                 dynamo.Definition(),
-		DynamoDBActions:       dynamo.StoreActions(),
-		CognitoActions:        CognitoActions(),
-		Groups:                []string{domain.GroupOperators, domain.GroupAdmins, domain.GroupCaregivers, domain.GroupMembers},
+		Schema:                       schema,
+		Fields:                       appsync.ResolverFields(),
+		BatchResponseTemplate:        appsync.BatchResponseTemplate,
+		SubscriptionResponseTemplate: appsync.SubscriptionResponseTemplate,
+		Table:                        dynamo.Definition(),
+		DynamoDBActions:              dynamo.StoreActions(),
+		CognitoActions:               CognitoActions(),
+		Groups:                       []string{domain.GroupOperators, domain.GroupAdmins, domain.GroupCaregivers, domain.GroupMembers},
 	}
 }
 
@@ -50,3 +54,15 @@ func CurrentSources(schema string) Sources {
 // allows on the user pool, sorted: exactly the calls the Cognito client
 // makes (cognito.IAMActions).
 func CognitoActions() []string { return slices.Sorted(slices.Values(cognito.IAMActions())) }
+
+// responseTemplate is f's response mapping template: none for an Invoke
+// field, whose answer is the field's value.
+func (s Sources) responseTemplate(f appsync.Field) string {
+	switch {
+	case f.Batch:
+		return s.BatchResponseTemplate
+	case f.Subscription:
+		return s.SubscriptionResponseTemplate
+	}
+	return ""
+}

@@ -75,7 +75,7 @@ func Generate(src Sources) ([]byte, error) {
 		idDataSource, dataSourceResource(),
 	)
 	for _, f := range src.Fields {
-		add(resources, resolverID(f.Type, f.Name), resolverResource(src, f.Type, f.Name, f.Batch))
+		add(resources, resolverID(f.Type, f.Name), resolverResource(src, f))
 	}
 	root := object(
 		"AWSTemplateFormatVersion", "2010-09-09",
