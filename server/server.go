@@ -66,7 +66,7 @@ func New(cfg Config) http.Handler {
 		handleGet(mux, "/.well-known/jwks.json", cfg.JWKS)
 	}
 	if cfg.Playground {
-		handleGet(mux, "/{$}", playgroundHandler())
+		handlePlayground(mux)
 	}
 	// Every other path is a 404, in the same error body as every other
 	// error (the mux's own 404 and 405 are plain text).
