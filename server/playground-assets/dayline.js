@@ -25,7 +25,7 @@ query Watch($userId: ID!, $today: AWSDate!) {
   }
 }
 `,
-    dashboard: `# A caregiver's dashboard: every member of the organisation with today's agenda.
+    dashboard: `# A caregiver's dashboard: every member with today's agenda.
 query Dashboard($today: AWSDate!) {
   me {
     name
@@ -232,6 +232,7 @@ subscription OnScheduleChanged($ownerId: ID) {
       defaultTabs: tabs(ctx),
       storage: scopedStorage('dayline.playground.graphiql:' + (c.sub || '') + ':'),
       defaultEditorToolsVisibility: 'variables',
+      defaultQuery: '# A new tab: type a query; Ctrl-Space suggests fields.\n',
       shouldPersistHeaders: false,
       onSchemaChange: () => {
         document.body.dataset.schema = 'ready';
@@ -241,6 +242,8 @@ subscription OnScheduleChanged($ownerId: ID) {
       props.schema = null; // do not ask for what the server denies
     }
     ReactDOM.createRoot(byID('graphiql')).render(React.createElement(GraphiQL, props));
+    // For scripts driving the page (the browser test's subscription step).
+    window.daylinePlayground = { client: wsClient, start: ctx };
     document.body.dataset.playground = 'open';
   }
 
