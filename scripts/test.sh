@@ -12,6 +12,10 @@
 # It also installs the Amplify AppSync simulator (npm ci in
 # scripts/appsync-sim, pinned by its package-lock.json) for the parity
 # suite (e2e/parity_test.go), which then fails rather than skips without it.
+# It also installs the playground's browser test: puppeteer-core (npm ci in
+# scripts/playground, pinned by its package-lock.json) and Debian's chromium
+# package (apt-get, if missing), so e2e/playground_test.go fails rather
+# than skips without them.
 # Prints, per package, how many tests passed or skipped, and per store how
 # many contract and end-to-end tests ran.
 set -euo pipefail
@@ -56,6 +60,20 @@ if [ ! -f "$sim/node_modules/.package-lock.json" ] || [ "$sim/package-lock.json"
   (cd "$sim" && npm ci --no-audit --no-fund --loglevel=error) >&2
 fi
 echo "   @aws-amplify/amplify-appsync-simulator $(node -p 'require("./'"$sim"'/node_modules/@aws-amplify/amplify-appsync-simulator/package.json").version')"
+echo "== installing the playground's browser test (npm ci in scripts/playground; Debian's chromium)"
+pg=scripts/playground
+if [ ! -f "$pg/node_modules/.package-lock.json" ] || [ "$pg/package-lock.json" -nt "$pg/node_modules/.package-lock.json" ]; then
+  (cd "$pg" && npm ci --no-audit --no-fund --loglevel=error) >&2
+fi
+if ! command -v chromium >/dev/null 2>&1; then
+  if ! (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium) >&2; then
+    echo "The playground's browser test needs Chromium: apt-get install chromium (as root) did not succeed." >&2
+    exit 1
+  fi
+fi
+echo "   puppeteer-core $(node -p 'require("./'"$pg"'/node_modules/puppeteer-core/package.json").version'), $(chromium --version 2>/dev/null)"
+export DAYLINE_REQUIRE_CHROMIUM=1
+
 # Both Node programs are installed now: a missing one fails the tests
 # that use them (the audit, the parity suite) rather than skips them.
 export DAYLINE_REQUIRE_NODE=1
