@@ -14,6 +14,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/dayline/dayline/internal/lambdaemu"
 )
@@ -43,8 +44,13 @@ type browseResult struct {
 	Blocked             []string `json:"blocked"`
 	GraphQLBeforeToken  int      `json:"graphqlBeforeToken"`
 	GraphiQLBeforeToken bool     `json:"graphiqlBeforeToken"`
-	SchemaReady         bool     `json:"schemaReady"`
-	Dashboard           struct {
+	DevHint             string   `json:"devHint"`
+	RefusedToken        struct {
+		Message       string `json:"message"`
+		GraphiQLShown bool   `json:"graphiqlShown"`
+	} `json:"refusedToken"`
+	SchemaReady bool `json:"schemaReady"`
+	Dashboard   struct {
 		Data struct {
 			Me struct {
 				Name         string `json:"name"`
@@ -92,7 +98,8 @@ type titledTask struct {
 // TestPlaygroundInBrowser opens the playground of a standalone server (the
 // real binary, `serve --demo` on 127.0.0.1) in headless Chromium, as a
 // person would, with every request to another host blocked and counted:
-// the page asks for a token before anything reads the schema, a demo
+// the page asks for a token before anything reads the schema (and says how
+// to mint one in dev mode), a refused token is said so on the form, a demo
 // caregiver's token opens it with the schema loaded (autocomplete answers),
 // the Dashboard tab answers with the demo organisation, and the
 // Content-Security-Policy holds (no violation; an injected inline script
@@ -120,6 +127,12 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	}
 	if res.GraphQLBeforeToken != 0 || res.GraphiQLBeforeToken {
 		t.Errorf("before the token was entered: %d requests to /graphql, GraphiQL shown %v; want none", res.GraphQLBeforeToken, res.GraphiQLBeforeToken)
+	}
+	if !strings.Contains(res.DevHint, "dayline token --user") {
+		t.Errorf("dev-mode hint %q does not say how to mint a token", res.DevHint)
+	}
+	if want := "Dayline refused this token: Unauthorized: malformed token"; res.RefusedToken.Message != want || res.RefusedToken.GraphiQLShown {
+		t.Errorf("a refused token: message %q, GraphiQL shown %v; want %q on the form", res.RefusedToken.Message, res.RefusedToken.GraphiQLShown, want)
 	}
 	if !res.SchemaReady || !slices.Contains(res.Completions, "organisation") {
 		t.Errorf("schema ready %v, autocomplete for \"{ me { organ\" offered %q; want organisation", res.SchemaReady, res.Completions)
@@ -192,14 +205,21 @@ func browserTools(t *testing.T) (chromium, node string) {
 	return "", ""
 }
 
+// browserReportMargin is how long before the test's deadline a hanging
+// browse.mjs is stopped, to report where it hung (not a budget: a run that
+// passes never comes near it).
+const browserReportMargin = 30 * time.Second
+
 // runBrowser runs browse.mjs in its own process group, killed with
 // Chromium when the test's deadline comes, and decodes what it prints.
 func runBrowser(t *testing.T, node string, args []string) browseResult {
 	t.Helper()
 	ctx := t.Context()
 	if deadline, ok := t.Deadline(); ok {
+		// Stopped a little before go test's own deadline, so that the
+		// failure shows how far it got (its steps on stderr).
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, deadline)
+		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-browserReportMargin))
 		t.Cleanup(cancel)
 	}
 	cmd := exec.CommandContext(ctx, node, args...)
@@ -208,7 +228,7 @@ func runBrowser(t *testing.T, node string, args []string) browseResult {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("browse.mjs: %v (steps so far on stderr:)\n%s", err, stderr.String())
+		t.Fatalf("browse.mjs: %v; its steps (stderr):\n%s", err, stderr.String())
 	}
 	var res browseResult
 	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {

@@ -1,9 +1,12 @@
 package server
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"path"
@@ -57,19 +60,27 @@ type playgroundAsset struct {
 	once sync.Once
 	etag string
 	body []byte
+	err  error
 }
 
 // load reads the file and its ETag once, at its first request (hashing at
-// start-up would slow every Lambda cold start for a page few open).
-func (a *playgroundAsset) load() {
+// start-up would slow every Lambda cold start for a page few open). It
+// returns an error if the embedded file cannot be read, or a .gz file is
+// not gzip (TestPlaygroundAssets makes sure neither happens).
+func (a *playgroundAsset) load() error {
 	a.once.Do(func() {
 		b, err := playgroundFiles.ReadFile(a.name)
+		if err == nil && a.gzipped {
+			_, err = gzip.NewReader(bytes.NewReader(b))
+		}
 		if err != nil {
-			panic("embedded playground file " + a.name + " unreadable: " + err.Error())
+			a.err = fmt.Errorf("embedded playground file %s: %w", a.name, err)
+			return
 		}
 		sum := sha256.Sum256(b)
 		a.body, a.etag = b, `"`+base64.RawURLEncoding.EncodeToString(sum[:12])+`"`
 	})
+	return a.err
 }
 
 // playgroundAssets maps URL paths (under playgroundPrefix, and "/" for the
@@ -114,11 +125,10 @@ func handlePlayground(mux *http.ServeMux) {
 func (assets playgroundAssets) handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a, ok := assets[r.URL.Path]
-		if !ok {
+		if !ok || a.load() != nil {
 			api.WriteNoRoute(w, http.StatusNotFound, r.Method, r.URL.Path)
 			return
 		}
-		a.load()
 		h := w.Header()
 		h.Set("Content-Security-Policy", playgroundCSP(r.Host))
 		h.Set("X-Content-Type-Options", "nosniff")

@@ -68,7 +68,9 @@ func TestPlaygroundFiles(t *testing.T) {
 		{"any", "*;q=0.5", true},
 	}
 	for urlPath, a := range assets {
-		a.load()
+		if err := a.load(); err != nil {
+			t.Fatal(err)
+		}
 		want := a.body
 		if a.gzipped {
 			want = gunzip(t, a.body)

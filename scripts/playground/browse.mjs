@@ -33,6 +33,8 @@ const result = {
   blocked: [], // requests to anything but 127.0.0.1 (blocked)
   graphqlBeforeToken: -1, // requests to /graphql before the token was entered
   graphiqlBeforeToken: null, // whether GraphiQL was on the page before the token was entered
+  devHint: '', // what the page says about getting a token in dev mode
+  refusedToken: null, // {message, graphiqlShown} after a token the server refuses
   schemaReady: false,
   dashboard: null, // the dashboard tab's response, parsed
   completions: [], // autocomplete's suggestions for "{ me { organ"
@@ -109,7 +111,9 @@ async function run(browser) {
   page.on('pageerror', (err) => result.pageErrors.push(String(err && err.message)));
   let probing = false; // the CSP probe's refusal is logged as an error too
   page.on('console', (msg) => {
-    if (msg.type() === 'error' && !probing) result.consoleErrors.push(msg.text());
+    // The refused token's 401 is logged by the browser as a failed load.
+    const refusal = msg.text().includes('status of 401');
+    if (msg.type() === 'error' && !probing && !refusal) result.consoleErrors.push(msg.text());
   });
   await page.evaluateOnNewDocument(() => {
     window.__cspViolations = [];
@@ -124,6 +128,22 @@ async function run(browser) {
   await page.waitForSelector('#token');
   result.graphiqlBeforeToken = await page.evaluate(() => document.querySelector('.graphiql-container') !== null);
   result.graphqlBeforeToken = graphqlRequests;
+
+  step('wait for the dev-mode hint');
+  await page.waitForSelector('#dev-hint:not([hidden])');
+  result.devHint = await page.$eval('#dev-hint', (e) => e.textContent.replace(/\s+/g, ' ').trim());
+
+  step('paste a token the server refuses');
+  await page.type('#token', 'Bearer not-a-token');
+  await page.click('#open');
+  await page.waitForSelector('#token-error:not([hidden])');
+  result.refusedToken = await page.evaluate(() => ({
+    message: document.getElementById('token-error').textContent,
+    graphiqlShown: !document.getElementById('playground').hidden || document.querySelector('.graphiql-container') !== null,
+  }));
+  await page.$eval('#token', (e) => {
+    e.value = '';
+  });
 
   step('paste the token and wait for the schema');
   // 2. Paste the token, open; GraphiQL reads the schema with it.
@@ -140,9 +160,11 @@ async function run(browser) {
   const answer = await page.waitForFunction(() => {
     const cm = document.querySelector('.result-window .CodeMirror');
     const text = cm && cm.CodeMirror.getValue();
-    return text && text.includes('"data"') ? text : false;
+    return text ? text : false;
   });
-  result.dashboard = JSON.parse(await answer.jsonValue());
+  const text = await answer.jsonValue();
+  step(`the Dashboard tab answered ${text.length} characters: ${text.slice(0, 200).replace(/\s+/g, ' ')}`);
+  result.dashboard = JSON.parse(text);
   await page.screenshot({ path: opts.screenshot });
 
   step('autocomplete in a new tab');
@@ -227,7 +249,9 @@ async function run(browser) {
 }
 
 // selectTab clicks the GraphiQL tab named name and waits until its query
-// is in the editor.
+// is in the editor and GraphiQL has taken its operation name (it does so
+// a moment after the editor changes, and then stores it: until then the
+// execute button would send the previous tab's name).
 async function selectTab(page, name) {
   await page.waitForFunction(
     (name) => [...document.querySelectorAll('.graphiql-tab-button')].some((b) => b.textContent.trim() === name),
@@ -241,4 +265,9 @@ async function selectTab(page, name) {
     const cm = document.querySelector('.graphiql-query-editor .CodeMirror');
     return cm && new RegExp(`\\b${name}\\b`).test(cm.CodeMirror.getValue());
   }, {}, name);
+  await page.waitForFunction(
+    (name) => Object.keys(sessionStorage).some((k) => k.endsWith('graphiql:operationName') && sessionStorage.getItem(k) === name),
+    {},
+    name,
+  );
 }
