@@ -21,6 +21,10 @@
 # user lifecycle tests, which then fail rather than skip without it.
 # It also installs Debian's redis-server when it is missing, for the Redis
 # fan-out tests, which then fail rather than skip without it.
+# It also installs the playground's browser test: puppeteer-core (npm ci in
+# scripts/playground, pinned by its package-lock.json) and Debian's chromium
+# package (apt-get, if missing), so e2e/playground_test.go fails rather
+# than skips without them.
 # Prints, per package, how many tests passed or skipped, and per store how
 # many contract and end-to-end tests ran.
 set -euo pipefail
@@ -88,6 +92,20 @@ if [ ! -f "$subc/node_modules/.package-lock.json" ] || [ "$subc/package-lock.jso
   (cd "$subc" && npm ci --no-audit --no-fund --loglevel=error) >&2
 fi
 echo "   graphql-ws $(node -p 'require("./'"$subc"'/node_modules/graphql-ws/package.json").version'), subscriptions-transport-ws $(node -p 'require("./'"$subc"'/node_modules/subscriptions-transport-ws/package.json").version'), graphql-sse $(node -p 'require("./'"$subc"'/node_modules/graphql-sse/package.json").version')"
+echo "== installing the playground's browser test (npm ci in scripts/playground; Debian's chromium)"
+pg=scripts/playground
+if [ ! -f "$pg/node_modules/.package-lock.json" ] || [ "$pg/package-lock.json" -nt "$pg/node_modules/.package-lock.json" ]; then
+  (cd "$pg" && npm ci --no-audit --no-fund --loglevel=error) >&2
+fi
+if ! command -v chromium >/dev/null 2>&1; then
+  if ! (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium) >&2; then
+    echo "The playground's browser test needs Chromium: apt-get install chromium (as root) did not succeed." >&2
+    exit 1
+  fi
+fi
+echo "   puppeteer-core $(node -p 'require("./'"$pg"'/node_modules/puppeteer-core/package.json").version'), $(chromium --version 2>/dev/null)"
+export DAYLINE_REQUIRE_CHROMIUM=1
+
 # Both Node programs are installed now: a missing one fails the tests
 # that use them (the audit, the parity suite) rather than skips them.
 export DAYLINE_REQUIRE_NODE=1

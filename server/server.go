@@ -47,6 +47,9 @@ type Config struct {
 	// Fanout, when set, reports the subscription fan-out's health in
 	// /healthz ("fanout": "ok" or "degraded", with "fanoutDetail").
 	Fanout func() pubsub.Status
+	// Subscriptions, when set, counts the subscriptions this instance
+	// serves, for /healthz ("subscriptions").
+	Subscriptions func() int
 }
 
 // Defaults for Config.
@@ -68,12 +71,12 @@ func New(cfg Config) http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graphQLRoute(cfg))
-	handleGet(mux, "/healthz", healthz(cfg.Fanout))
+	handleGet(mux, "/healthz", healthz(cfg.Fanout, cfg.Subscriptions))
 	if cfg.JWKS != nil {
 		handleGet(mux, "/.well-known/jwks.json", cfg.JWKS)
 	}
 	if cfg.Playground {
-		handleGet(mux, "/{$}", playgroundHandler())
+		handlePlayground(mux)
 	}
 	// Every other path is a 404, in the same error body as every other
 	// error (the mux's own 404 and 405 are plain text).
@@ -110,19 +113,23 @@ func graphQLRoute(cfg Config) http.Handler {
 	})
 }
 
-// healthz answers {"status":"ok"}, with the fan-out's health when known:
-// a degraded fan-out (other instances' subscribers miss events) leaves the
-// instance serving, so the status stays ok.
-func healthz(fanout func() pubsub.Status) http.Handler {
+// healthz answers {"status":"ok"}, with the fan-out's health and the
+// number of subscriptions served when known: a degraded fan-out (other
+// instances' subscribers miss events) leaves the instance serving, so the
+// status stays ok.
+func healthz(fanout func() pubsub.Status, subscriptions func() int) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		doc := map[string]string{"status": "ok"}
+		doc := map[string]any{"status": "ok"}
 		if fanout != nil {
 			doc["fanout"] = "ok"
 			if s := fanout(); s.Degraded {
 				doc["fanout"], doc["fanoutDetail"] = "degraded", s.Detail
 			}
 		}
-		body, _ := json.Marshal(doc) // a map of strings always encodes
+		if subscriptions != nil {
+			doc["subscriptions"] = subscriptions()
+		}
+		body, _ := json.Marshal(doc) // strings and an int always encode
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(body)
 	})

@@ -80,7 +80,7 @@ func printBanner(w io.Writer, cfg config, addr net.Addr, an authn) {
 	base := "http://" + addr.String()
 	fmt.Fprintf(w, "Dayline is running.\n  GraphQL:    %s/graphql\n", base)
 	if cfg.Playground {
-		fmt.Fprintf(w, "  Playground: %s/  (paste a token into the Authorization header)\n", base)
+		fmt.Fprintf(w, "  Playground: %s/  (paste a token to start)\n", base)
 	}
 	if !cfg.Demo || an.local == nil {
 		return
@@ -123,7 +123,7 @@ func newHTTPHandler(cfg config, gql *api.Handler, an authn, logger *slog.Logger,
 		AllowedOrigins: splitList(cfg.CORSOrigins), MaxBodyBytes: cfg.MaxBodyBytes, Playground: cfg.Playground,
 	}
 	if subs != nil {
-		c.Streams, c.Fanout = true, subs.hub.Status
+		c.Streams, c.Fanout, c.Subscriptions = true, subs.hub.Status, subs.hub.Subscriptions
 	}
 	return server.New(c)
 }
