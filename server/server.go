@@ -42,7 +42,8 @@ type Config struct {
 	// Streams says GraphQL serves subscriptions (api.StreamConfig): a
 	// WebSocket handshake reaches it unauthenticated (its transport checks
 	// connection_init's token) and, like an event stream, without the
-	// request timeout, since it lives as long as its subscriptions.
+	// request timeout, since it lives as long as its subscriptions; the
+	// AppSync real-time protocol is served at /graphql/realtime.
 	Streams bool
 	// Fanout, when set, reports the subscription fan-out's health in
 	// /healthz ("fanout": "ok" or "degraded", with "fanoutDetail").
@@ -68,6 +69,11 @@ func New(cfg Config) http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graphQLRoute(cfg))
+	if cfg.Streams {
+		// AppSync's real-time protocol (Amplify clients): authenticated by
+		// its transport, as a WebSocket handshake on /graphql is.
+		mux.Handle("/graphql/realtime", api.Realtime(cfg.GraphQL))
+	}
 	handleGet(mux, "/healthz", healthz(cfg.Fanout))
 	if cfg.JWKS != nil {
 		handleGet(mux, "/.well-known/jwks.json", cfg.JWKS)
