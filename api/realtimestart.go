@@ -121,7 +121,7 @@ func (c *realtimeConn) startIdentity(ctx context.Context, payload json.RawMessag
 // for one that started. It asks responses with an ended context: gqlgen's
 // executor answers nil (end of stream) for a running subscription without
 // reading an event, while a refusal is a one-shot response that answers
-// its errors whatever the context (realtime_test.go pins this).
+// its errors whatever the context (e2e/realtime_test.go relies on both).
 func startRefusal(ctx context.Context, responses graphql.ResponseHandler) *graphql.Response {
 	ended, cancel := context.WithCancel(ctx)
 	cancel()

@@ -216,3 +216,30 @@ func TestRealtimeShutdown(t *testing.T) {
 		t.Errorf("closed %d after %+v, want complete w then %d", code, before, api.CloseGoingAway)
 	}
 }
+
+// TestRealtimeTokenExpiry: when the connection's token expires the
+// connection closes with 4401 (a subscription running then first gets an
+// UnauthorizedException error; this token expires at once, so the start
+// may come too late for one).
+func TestRealtimeTokenExpiry(t *testing.T) {
+	e := newEnv(t, openBolt, withSubscriptions(t))
+	c, _, err := dialRealtime(t, e, expiredSoonToken(t, e, "a-member-1"), authSubprotocol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.send(rtMessage{Type: "connection_init"})
+	if m := c.read(); m.Type != "connection_ack" {
+		t.Fatalf("got %s %s, want connection_ack", m.Type, m.Payload)
+	}
+	c.start("w", watchSubscription, nil, "")
+	code, reason, before := c.closed()
+	var types []string
+	for _, m := range before {
+		if m.Type == "error" && m.ID == "w" {
+			types = append(types, errorTypes(t, m)...)
+		}
+	}
+	if code != api.CloseUnauthorized || !strings.Contains(reason, "token expired") || (len(types) > 0 && !slices.Equal(types, []string{"UnauthorizedException"})) {
+		t.Errorf("closed %d %q after %+v, want an UnauthorizedException error for w then %d", code, reason, before, api.CloseUnauthorized)
+	}
+}

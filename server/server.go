@@ -1,5 +1,7 @@
 // Package server is Dayline's standalone HTTP transport: GraphQL over HTTP at
-// /graphql (POST and GET, token required), a GraphiQL playground at /, a
+// /graphql (POST and GET, token required; with Config.Streams also its
+// subscriptions, and AppSync's real-time protocol at /graphql/realtime),
+// a GraphiQL playground at /, a
 // health check at /healthz and, in dev mode, the local issuer's JWKS at
 // /.well-known/jwks.json. It adds request ids, JSON access logs, a body
 // limit, a CORS allow-list and panic recovery, and shuts down gracefully.
