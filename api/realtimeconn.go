@@ -66,6 +66,10 @@ func (c *realtimeConn) serve(ctx context.Context) {
 	go c.read(in, done, readerDone)
 	defer func() { close(done); <-readerDone }()
 
+	// A client that leaves ends the connection's context too (the
+	// keepalive, every subscription).
+	ctx, leave := context.WithCancel(ctx)
+	defer leave()
 	connCtx, ok := c.handshake(ctx, in)
 	if !ok {
 		return
@@ -73,11 +77,12 @@ func (c *realtimeConn) serve(ctx context.Context) {
 	for {
 		select {
 		case <-connCtx.Done():
-			c.finish(connCtx)
+			c.finish(true)
 			return
 		case m := <-in:
 			if m.err != nil {
-				c.finish(connCtx)
+				leave()
+				c.finish(false)
 				return
 			}
 			c.handle(connCtx, m.msg)
@@ -254,16 +259,21 @@ func (c *realtimeConn) stop(id string) {
 }
 
 // finish ends every subscription, waits for them (each completes when the
-// session ends cleanly: shutdown, token expiry, lifetime) and closes the
-// socket with the session's code.
-func (c *realtimeConn) finish(connCtx context.Context) {
+// session ends cleanly: shutdown, token expiry, lifetime) and the
+// keepalive, and closes the socket: with the session's code when the
+// server ends the connection, at once when the client left.
+func (c *realtimeConn) finish(serverEnded bool) {
 	c.mu.Lock()
 	for _, op := range c.ops {
 		op.cancel()
 	}
 	c.mu.Unlock()
 	c.wg.Wait()
-	_ = c.conn.WriteClose(CloseNormal, "")
+	if serverEnded {
+		_ = c.conn.WriteClose(CloseNormal, "")
+		return
+	}
+	_ = c.conn.Close()
 }
 
 // isDataless reports whether resp carries only errors (a refusal or the

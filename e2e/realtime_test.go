@@ -243,3 +243,22 @@ func TestRealtimeTokenExpiry(t *testing.T) {
 		t.Errorf("closed %d %q after %+v, want an UnauthorizedException error for w then %d", code, reason, before, api.CloseUnauthorized)
 	}
 }
+
+// TestRealtimeVanishedClient: a client that drops its connection without
+// a word leaves no subscription and no goroutine behind.
+func TestRealtimeVanishedClient(t *testing.T) {
+	noLeaks(t)
+	var hub *subscribe.Hub
+	e := newEnv(t, openBolt, withSubscriptions(t, hubInto(&hub)))
+	c := connectRealtime(t, e, "a-member-1")
+	c.start("w", watchSubscription, nil, "")
+	if m := c.read(); m.Type != "start_ack" {
+		t.Fatalf("start: %s %s", m.Type, m.Payload)
+	}
+	registered(t, hub, 1)
+	_ = c.conn.CloseNow()
+	registered(t, hub, 0)
+	if err := e.GraphQL.CloseStreams(t.Context()); err != nil {
+		t.Fatalf("CloseStreams: %v", err)
+	}
+}
