@@ -31,8 +31,9 @@ const (
 	realtimeSubprotocol  = "graphql-ws"
 	realtimeHeaderPrefix = "header-"
 	// DefaultRealtimeLifetime is how long an AppSync real-time connection
-	// lives before the server closes it (AppSync's documented maximum
-	// connection duration, 24 hours); clients reconnect.
+	// lives before the server closes it; clients reconnect. 24 hours is
+	// AppSync's connection duration quota as commonly reported
+	// (unverified: no primary source was at hand), a safe bound either way.
 	DefaultRealtimeLifetime = 24 * time.Hour
 	// realtimeConnectionTimeout is the connectionTimeoutMs of
 	// connection_ack, AppSync's 5 minutes: a client that gets no "ka"

@@ -174,7 +174,7 @@ var settings = []setting{
 		meaning: "WebSockets and event streams one user may hold on one instance; one more is closed with code 4429 (event stream: HTTP 429)"},
 	{flag: "realtime-connection-lifetime", env: "DAYLINE_REALTIME_CONNECTION_LIFETIME", verbs: serveOnly,
 		bind:    durationFlag(func(c *config) *time.Duration { return &c.RealtimeLifetime }, api.DefaultRealtimeLifetime),
-		meaning: "how long an AppSync real-time connection (`/graphql/realtime`, Amplify clients) lives, as on AppSync; then it is closed (code 1001) and the client reconnects"},
+		meaning: "how long an AppSync real-time connection (`/graphql/realtime`, Amplify clients) lives (24 h, as reported for AppSync); then it is closed (code 1001) and the client reconnects"},
 	{flag: "user", verbs: []string{verbToken},
 		bind:        stringFlag(func(c *config) *string { return &c.User }, ""),
 		defaultText: "none: required",
