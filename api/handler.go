@@ -122,6 +122,7 @@ func New(cfg Config) *Handler {
 	var st *streams
 	if cfg.Streams != nil {
 		st = newStreams(*cfg.Streams)
+		srv.AddTransport(realtimeTransport{streams: st}) // before wsTransport: only requests Realtime marked
 		srv.AddTransport(newWSTransport(st))
 		srv.AddTransport(sseTransport{streams: st})
 	}

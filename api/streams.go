@@ -39,6 +39,10 @@ type StreamConfig struct {
 	// MaxConnectionsPerUser bounds one user's WebSockets and event streams
 	// on this instance; one more is refused (close code 4429, or HTTP 429).
 	MaxConnectionsPerUser int
+	// RealtimeLifetime is how long an AppSync real-time connection
+	// (/graphql/realtime) lives; the server then closes it (1001) and the
+	// client reconnects.
+	RealtimeLifetime time.Duration
 }
 
 // Defaults of StreamConfig.
@@ -63,6 +67,9 @@ func (c StreamConfig) withDefaults() StreamConfig {
 	}
 	if c.MaxConnectionsPerUser <= 0 {
 		c.MaxConnectionsPerUser = DefaultMaxConnectionsPerUser
+	}
+	if c.RealtimeLifetime <= 0 {
+		c.RealtimeLifetime = DefaultRealtimeLifetime
 	}
 	return c
 }

@@ -79,10 +79,25 @@ func (c *wsConn) WriteJSON(v any) error {
 	if err != nil {
 		return err
 	}
+	return c.write(appSyncErrors(data))
+}
+
+// writeMessage writes v, whose errors are in AppSync's shape already (the
+// AppSync real-time transport's messages).
+func (c *wsConn) writeMessage(v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return c.write(data)
+}
+
+// write sends one text message; one that misses the write deadline closes
+// the connection.
+func (c *wsConn) write(data []byte) error {
 	ctx, cancel := context.WithTimeout(context.Background(), c.writeTimeout)
 	defer cancel()
-	// A write that misses its deadline closes the connection.
-	return c.conn.Write(ctx, websocket.MessageText, appSyncErrors(data))
+	return c.conn.Write(ctx, websocket.MessageText, data)
 }
 
 // WriteClose sends the close frame (once) and waits for the client's, at

@@ -5,6 +5,7 @@ package e2e_test
 
 import (
 	"bytes"
+	"crypto/x509"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -104,6 +105,10 @@ type env struct {
 	ids *generatedIDs
 	// GraphQL is the env's GraphQL handler.
 	GraphQL *api.Handler
+	// client sends the env's requests (it trusts Certificate).
+	client *http.Client
+	// Certificate is the server's TLS certificate (nil over plain HTTP).
+	Certificate *x509.Certificate
 }
 
 // generatedIDs records the ids an env's Dayline generates.
@@ -154,6 +159,15 @@ func newEnv(t testing.TB, open func(t testing.TB) store.Store, opts ...envOption
 	return e
 }
 
+// newTLSEnv is newEnv served over HTTPS (and wss://) with httptest's
+// throwaway certificate (e.Certificate); e's requests trust it.
+func newTLSEnv(t testing.TB, open func(t testing.TB) store.Store, opts ...envOption) *env {
+	t.Helper()
+	e := newInstanceOn(t, open(t), httptest.NewTLSServer, opts...)
+	seedTenants(t, e.Store)
+	return e
+}
+
 // otherInstance is a second Dayline on first's store, with first's token
 // keys: another instance of the same deployment (opts as newEnv's).
 func otherInstance(t testing.TB, first *env, opts ...envOption) *env {
@@ -163,6 +177,13 @@ func otherInstance(t testing.TB, first *env, opts ...envOption) *env {
 
 // newInstance is a Dayline on st, which it does not seed.
 func newInstance(t testing.TB, st store.Store, opts ...envOption) *env {
+	t.Helper()
+	return newInstanceOn(t, st, httptest.NewServer, opts...)
+}
+
+// newInstanceOn is newInstance served by serve (httptest.NewServer or
+// httptest.NewTLSServer).
+func newInstanceOn(t testing.TB, st store.Store, serve func(http.Handler) *httptest.Server, opts ...envOption) *env {
 	t.Helper()
 	keyDir := sharedKeyDir
 	// Tokens are minted and verified at one instant: a token's validity
@@ -190,9 +211,14 @@ func newInstance(t testing.TB, st store.Store, opts ...envOption) *env {
 	gql := api.New(acfg)
 	scfg.GraphQL = gql
 	h := server.New(scfg)
-	srv := httptest.NewServer(h)
+	srv := serve(h)
 	t.Cleanup(srv.Close)
-	return &env{t: t, URL: srv.URL, Store: st, ids: ids, Issuer: issuer, KeyDir: keyDir, TokenNow: now, handler: h, tokens: map[string]string{}, GraphQL: gql}
+	client := http.DefaultClient
+	if srv.Certificate() != nil {
+		client = srv.Client()
+	}
+	return &env{t: t, URL: srv.URL, Store: st, ids: ids, Issuer: issuer, KeyDir: keyDir, TokenNow: now, handler: h, tokens: map[string]string{},
+		GraphQL: gql, client: client, Certificate: srv.Certificate()}
 }
 
 // token returns a token for a seeded user id (its role's group), or for
@@ -332,7 +358,7 @@ func (e *env) raw(token, contentType string, body []byte) gqlResponse {
 
 func (e *env) send(req *http.Request) gqlResponse {
 	e.t.Helper()
-	res, err := http.DefaultClient.Do(req)
+	res, err := e.client.Do(req)
 	if err != nil {
 		e.t.Fatalf("request: %v", err)
 	}

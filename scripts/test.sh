@@ -13,6 +13,10 @@
 # subscriptions-transport-ws, graphql-sse: npm ci in
 # scripts/subscription-clients) for e2e/clients_test.go, which then fails
 # rather than skips without them.
+# It also installs the AppSync real-time clients (Amplify JS v6,
+# aws-appsync-subscription-link: npm ci in scripts/appsync-clients) for
+# e2e/appsync_clients_test.go, which then fails rather than skips without
+# them.
 # It also installs the Amplify AppSync simulator (npm ci in
 # scripts/appsync-sim, pinned by its package-lock.json) for the parity
 # suite (e2e/parity_test.go), which then fails rather than skips without it.
@@ -106,6 +110,12 @@ fi
 echo "   puppeteer-core $(node -p 'require("./'"$pg"'/node_modules/puppeteer-core/package.json").version'), $(chromium --version 2>/dev/null)"
 export DAYLINE_REQUIRE_CHROMIUM=1
 
+echo "== installing the AppSync real-time clients (npm ci in scripts/appsync-clients)"
+asc=scripts/appsync-clients
+if [ ! -f "$asc/node_modules/.package-lock.json" ] || [ "$asc/package-lock.json" -nt "$asc/node_modules/.package-lock.json" ]; then
+  (cd "$asc" && npm ci --no-audit --no-fund --loglevel=error) >&2
+fi
+echo "   aws-amplify $(node -p 'require("./'"$asc"'/node_modules/aws-amplify/package.json").version'), aws-appsync-subscription-link $(node -p 'require("./'"$asc"'/node_modules/aws-appsync-subscription-link/package.json").version')"
 # Both Node programs are installed now: a missing one fails the tests
 # that use them (the audit, the parity suite) rather than skips them.
 export DAYLINE_REQUIRE_NODE=1

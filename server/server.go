@@ -1,5 +1,7 @@
 // Package server is Dayline's standalone HTTP transport: GraphQL over HTTP at
-// /graphql (POST and GET, token required), a GraphiQL playground at /, a
+// /graphql (POST and GET, token required; with Config.Streams also its
+// subscriptions, and AppSync's real-time protocol at /graphql/realtime),
+// a GraphiQL playground at /, a
 // health check at /healthz and, in dev mode, the local issuer's JWKS at
 // /.well-known/jwks.json. It adds request ids, JSON access logs, a body
 // limit, a CORS allow-list and panic recovery, and shuts down gracefully.
@@ -42,7 +44,8 @@ type Config struct {
 	// Streams says GraphQL serves subscriptions (api.StreamConfig): a
 	// WebSocket handshake reaches it unauthenticated (its transport checks
 	// connection_init's token) and, like an event stream, without the
-	// request timeout, since it lives as long as its subscriptions.
+	// request timeout, since it lives as long as its subscriptions; the
+	// AppSync real-time protocol is served at /graphql/realtime.
 	Streams bool
 	// Fanout, when set, reports the subscription fan-out's health in
 	// /healthz ("fanout": "ok" or "degraded", with "fanoutDetail").
@@ -71,6 +74,11 @@ func New(cfg Config) http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graphQLRoute(cfg))
+	if cfg.Streams {
+		// AppSync's real-time protocol (Amplify clients): authenticated by
+		// its transport, as a WebSocket handshake on /graphql is.
+		mux.Handle("/graphql/realtime", api.Realtime(cfg.GraphQL))
+	}
 	handleGet(mux, "/healthz", healthz(cfg.Fanout, cfg.Subscriptions))
 	if cfg.JWKS != nil {
 		handleGet(mux, "/.well-known/jwks.json", cfg.JWKS)

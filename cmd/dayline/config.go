@@ -47,6 +47,7 @@ type config struct {
 	SubscriptionQueue             int
 	MaxSubscriptionsPerConnection int
 	MaxConnectionsPerUser         int
+	RealtimeLifetime              time.Duration
 	RedisURL                      string // fan-out between instances; empty: in process
 	RedisChannel                  string
 }

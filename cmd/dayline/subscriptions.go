@@ -37,6 +37,7 @@ func startSubscriptions(ctx context.Context, cfg config, an authn, logger *slog.
 			KeepAlive: cfg.SubscriptionKeepAlive, WriteTimeout: cfg.SubscriptionWriteTimeout,
 			MaxSubscriptionsPerConnection: cfg.MaxSubscriptionsPerConnection,
 			MaxConnectionsPerUser:         cfg.MaxConnectionsPerUser,
+			RealtimeLifetime:              cfg.RealtimeLifetime,
 		},
 		done: make(chan error, 1),
 	}
