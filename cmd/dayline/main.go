@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -52,13 +53,11 @@ type verb struct {
 	run     func(ctx context.Context, cfg config, stdout, stderr io.Writer, env func(string) (string, bool)) error
 }
 
-var verbs = []verb{
-	{verbServe, "[flags]", "run the server (--demo seeds demo data)", serve},
-	{verbLambda, "[flags]", "serve AWS Lambda events (the default inside AWS Lambda)", serveLambda},
-	{verbToken, "--user <id|email> [flags]", "mint a dev token (dev mode only)", token},
-	{verbTableCreate, "[flags]", "create the DynamoDB table and index (idempotent)", tableCreate},
-	{verbOperatorCreate, "--email <email> [flags]", "create a platform operator in the Cognito user pool (a fresh deployment's first user)", operatorCreate},
-}
+// verbs are the verbs of this build: lambdaVerb, and the others
+// (verbs_all.go) unless this is the build for AWS Lambda (verbs_lambda.go).
+var verbs = append(slices.Clone(otherVerbs), lambdaVerb)
+
+var lambdaVerb = verb{verbLambda, "[flags]", "serve AWS Lambda events (the default inside AWS Lambda)", serveLambda}
 
 // writeUsage writes the list of verbs.
 func writeUsage(w io.Writer) {
