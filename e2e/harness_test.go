@@ -192,7 +192,7 @@ func newInstance(t testing.TB, st store.Store, opts ...envOption) *env {
 	h := server.New(scfg)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &env{t: t, URL: srv.URL, Store: st, ids: ids, Issuer: issuer, KeyDir: keyDir, TokenNow: now, handler: h, tokens: map[string]string{}}
+	return &env{t: t, URL: srv.URL, Store: st, ids: ids, Issuer: issuer, KeyDir: keyDir, TokenNow: now, handler: h, tokens: map[string]string{}, GraphQL: gql}
 }
 
 // token returns a token for a seeded user id (its role's group), or for
