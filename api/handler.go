@@ -63,12 +63,11 @@ type Config struct {
 	Directory app.Directory
 	// Feed, when set, serves subscriptions (subscribe.Hub); without one
 	// they are refused with BadRequest. Events publishes the services'
-	// change events (a pubsub.Bus). DeletedSchedules reads what a deleted
-	// schedule was, for deleteSchedule's subscribers; without it only this
-	// instance's deletions are known (app.DeletedLog).
-	Feed             app.Feed
-	Events           app.Publisher
-	DeletedSchedules app.DeletedSchedules
+	// change events (a pubsub.Bus). A deletion's subscribers get the
+	// deleted schedule from Store's tombstone (GetDeletedSchedule), so
+	// subscribers on every instance get it.
+	Feed   app.Feed
+	Events app.Publisher
 	// Streams, when set, serves subscriptions over WebSocket and
 	// server-sent events (the standalone server).
 	Streams *StreamConfig
@@ -102,11 +101,7 @@ func New(cfg Config) *Handler {
 	services := app.New(cfg.Store, app.Env{Now: cfg.Now, NewID: cfg.NewID, Events: cfg.Events, Logger: cfg.Logger})
 	if cfg.Feed != nil {
 		fresh := func() *loaders.Loaders { return loaders.NewImmediate(cfg.Store) }
-		var deleted app.DeletedSchedules = services.Deleted
-		if cfg.DeletedSchedules != nil {
-			deleted = cfg.DeletedSchedules
-		}
-		services.Subscriptions = app.NewSubscriptions(cfg.Feed, services.Users, fresh, deleted)
+		services.Subscriptions = app.NewSubscriptions(cfg.Feed, services.Users, fresh, cfg.Store)
 	}
 	services.Users = services.Users.WithDirectory(cfg.Directory, cfg.Logger)
 	root := resolvers.New(services)

@@ -50,22 +50,16 @@ type Services struct {
 	// Subscriptions refuses every subscription unless replaced by one
 	// with a Feed (NewSubscriptions): only a long-lived server has one.
 	Subscriptions *Subscriptions
-	// Deleted remembers the schedules this instance deleted, for
-	// deleteSchedule's subscribers (see DeletedLog).
-	Deleted *DeletedLog
 }
 
 // New returns the services over st.
 func New(st Store, env Env) *Services {
 	users := NewUsers(st, env)
-	schedules := NewSchedules(st, env)
-	schedules.deleted = NewDeletedLog()
 	return &Services{
 		Users:         users,
-		Schedules:     schedules,
+		Schedules:     NewSchedules(st, env),
 		Completions:   NewCompletions(st, env),
 		Agenda:        NewAgenda(),
 		Subscriptions: NewSubscriptions(nil, users, nil, nil),
-		Deleted:       schedules.deleted,
 	}
 }

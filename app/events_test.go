@@ -73,9 +73,9 @@ func TestServicesPublishChanges(t *testing.T) {
 			t.Errorf("event %d: %+v, want %+v", i, rec.events[i], want[i])
 		}
 	}
-	deleted, err := svc.Deleted.GetDeletedSchedule(ctx, s.ID)
+	deleted, err := f.st.GetDeletedSchedule(ctx, s.ID)
 	if err != nil || deleted.Title != "New" || deleted.Version != 2 {
-		t.Errorf("deleted log: %+v %v, want the schedule as deleted", deleted, err)
+		t.Errorf("tombstone: %+v %v, want the schedule as deleted", deleted, err)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/dayline/dayline/domain"
 	"github.com/dayline/dayline/loaders"
@@ -15,7 +16,7 @@ import (
 type ScheduleStore interface {
 	CreateSchedule(ctx context.Context, s domain.Schedule) error
 	UpdateSchedule(ctx context.Context, s domain.Schedule, expectedVersion int) error
-	DeleteSchedule(ctx context.Context, id string, expectedVersion int) error
+	DeleteSchedule(ctx context.Context, id string, expectedVersion int, deletedAt time.Time) error
 	ListSchedules(ctx context.Context, ownerID string, page domain.PageRequest) (domain.Page[domain.Schedule], error)
 }
 
@@ -36,9 +37,8 @@ type ScheduleStore interface {
 // invalid (domain.Schedule.Validate) or the arguments are (see each
 // method). Anything else is an internal error from the store.
 type Schedules struct {
-	store   ScheduleStore
-	env     Env
-	deleted *DeletedLog // nil: deletions are not remembered
+	store ScheduleStore
+	env   Env
 }
 
 // NewSchedules returns the Schedules service over st.
@@ -106,17 +106,16 @@ func (s *Schedules) Update(ctx context.Context, l *loaders.Loaders, by Actor, id
 }
 
 // Delete removes schedule id (and its task references) and returns it as
-// it was. Errors: see Schedules.
+// it was, at the version it had: the store keeps that as its tombstone
+// (deleted now, by env.Now), which deleteSchedule's subscribers on every
+// instance read (DeletedSchedules). Errors: see Schedules.
 func (s *Schedules) Delete(ctx context.Context, l *loaders.Loaders, by Actor, id string, expectedVersion int) (domain.Schedule, error) {
 	sc, err := s.toChange(ctx, l, by, id, expectedVersion)
 	if err != nil {
 		return domain.Schedule{}, err
 	}
-	if err := s.store.DeleteSchedule(ctx, id, expectedVersion); err != nil {
+	if err := s.store.DeleteSchedule(ctx, id, expectedVersion, s.env.Now()); err != nil {
 		return domain.Schedule{}, fmt.Errorf("delete schedule: %w", err)
-	}
-	if s.deleted != nil {
-		s.deleted.record(sc)
 	}
 	s.env.publish(ctx, scheduleChanged(sc, true))
 	return sc, nil

@@ -115,20 +115,21 @@ type tableShape struct {
 	Attributes  []string // name:type, sorted
 	Keys        []string // name:HASH, name:RANGE
 	Indexes     []string // name keys projection, sorted
+	TimeToLive  string   // the TTL attribute, "" when TTL is off
 }
 
 func (s tableShape) String() string {
-	return fmt.Sprintf("{billing %s, attributes %v, key %v, indexes %v}", s.BillingMode, s.Attributes, s.Keys, s.Indexes)
+	return fmt.Sprintf("{billing %s, attributes %v, key %v, indexes %v, ttl %q}", s.BillingMode, s.Attributes, s.Keys, s.Indexes, s.TimeToLive)
 }
 
 func equalShapes(a, b tableShape) bool {
 	return a.BillingMode == b.BillingMode && slices.Equal(a.Attributes, b.Attributes) &&
-		slices.Equal(a.Keys, b.Keys) && slices.Equal(a.Indexes, b.Indexes)
+		slices.Equal(a.Keys, b.Keys) && slices.Equal(a.Indexes, b.Indexes) && a.TimeToLive == b.TimeToLive
 }
 
 // definitionShape is the shape of dynamo's definition.
 func definitionShape(def dynamo.TableDefinition) tableShape {
-	s := tableShape{BillingMode: string(def.BillingMode)}
+	s := tableShape{BillingMode: string(def.BillingMode), TimeToLive: def.TimeToLiveAttribute}
 	for _, a := range def.AttributeDefinitions {
 		s.Attributes = append(s.Attributes, aws.ToString(a.AttributeName)+":"+string(a.AttributeType))
 	}
@@ -150,6 +151,9 @@ func definitionShape(def dynamo.TableDefinition) tableShape {
 // templateTableShape is the shape of the template's table.
 func templateTableShape(t *cfdynamodb.Table) tableShape {
 	s := tableShape{BillingMode: deref(t.BillingMode)}
+	if ttl := t.TimeToLiveSpecification; ttl != nil && ttl.Enabled {
+		s.TimeToLive = deref(ttl.AttributeName)
+	}
 	for _, a := range t.AttributeDefinitions {
 		s.Attributes = append(s.Attributes, a.AttributeName+":"+a.AttributeType)
 	}

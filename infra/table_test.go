@@ -30,20 +30,28 @@ func TestTableAsCreateTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ttl, err := client.DescribeTimeToLive(t.Context(), &dynamodb.DescribeTimeToLiveInput{TableName: &table})
+	if err != nil {
+		t.Fatal(err)
+	}
 	got := templateTableShape(tmpl.GetAllDynamoDBTableResources()[idTable])
-	if want := describedShape(out.Table); !equalShapes(got, want) {
+	if want := describedShape(out.Table, ttl.TimeToLiveDescription); !equalShapes(got, want) {
 		t.Errorf("the template's table is %v\nCreateTable made %v", got, want)
 	}
 }
 
-// describedShape is the shape of a table DynamoDB describes.
-func describedShape(d *types.TableDescription) tableShape {
+// describedShape is the shape of a table DynamoDB describes, with its
+// time to live.
+func describedShape(d *types.TableDescription, ttl *types.TimeToLiveDescription) tableShape {
 	s := tableShape{}
 	if d.BillingModeSummary != nil {
 		s.BillingMode = string(d.BillingModeSummary.BillingMode)
 	}
 	def := definitionShape(dynamoDefinition(d))
 	def.BillingMode = s.BillingMode
+	if ttl != nil && ttl.TimeToLiveStatus == types.TimeToLiveStatusEnabled {
+		def.TimeToLive = aws.ToString(ttl.AttributeName)
+	}
 	return def
 }
 

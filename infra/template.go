@@ -169,6 +169,7 @@ func tableResource(src Sources) node {
 			"AttributeDefinitions", attrs,
 			"KeySchema", keys(keyElements(src.Table.KeySchema)),
 			"GlobalSecondaryIndexes", gsis,
+			"TimeToLiveSpecification", object("AttributeName", src.Table.TimeToLiveAttribute, "Enabled", true),
 			"PointInTimeRecoverySpecification", object("PointInTimeRecoveryEnabled", true),
 			"DeletionProtectionEnabled", true,
 		),

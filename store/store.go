@@ -14,9 +14,17 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/dayline/dayline/domain"
 )
+
+// DeletedScheduleRetention is how long a store at least keeps a deleted
+// schedule's tombstone (GetDeletedSchedule). A tombstone is read once per
+// subscriber right after its deletion's event, so an hour leaves ample
+// room; store/bolt prunes older ones as it writes new ones, DynamoDB's
+// TTL removes them (within days after they expire).
+const DeletedScheduleRetention = time.Hour
 
 // Store is everything Dayline needs from storage.
 type Store interface {
@@ -64,9 +72,15 @@ type Store interface {
 	// or a task id used elsewhere. Completions of removed tasks are kept.
 	UpdateSchedule(ctx context.Context, s domain.Schedule, expectedVersion int) error
 	// DeleteSchedule removes the schedule and its task references when the
-	// stored version equals expectedVersion. NotFound if missing, Conflict
-	// on a stale version.
-	DeleteSchedule(ctx context.Context, id string, expectedVersion int) error
+	// stored version equals expectedVersion, and keeps in the same
+	// transaction its tombstone: the schedule as it was (that version),
+	// deleted at deletedAt, for GetDeletedSchedule. NotFound if missing,
+	// Conflict on a stale version; nothing is written then.
+	DeleteSchedule(ctx context.Context, id string, expectedVersion int, deletedAt time.Time) error
+	// GetDeletedSchedule returns schedule id as DeleteSchedule removed it,
+	// for at least DeletedScheduleRetention after its deletion (then it
+	// may be forgotten). NotFound if it was not deleted or is forgotten.
+	GetDeletedSchedule(ctx context.Context, id string) (domain.Schedule, error)
 
 	// GetTaskRefs returns where each task lives, in any order; missing ids are omitted.
 	GetTaskRefs(ctx context.Context, taskIDs []string) ([]domain.TaskRef, error)

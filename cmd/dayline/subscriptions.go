@@ -7,7 +7,6 @@ import (
 	"log/slog"
 
 	"github.com/dayline/dayline/api"
-	"github.com/dayline/dayline/app"
 	"github.com/dayline/dayline/pubsub"
 	"github.com/dayline/dayline/subscribe"
 )
@@ -50,9 +49,6 @@ func startSubscriptions(ctx context.Context, cfg config, an authn, logger *slog.
 // apply makes gql serve subscriptions through s.
 func (s *subscriptions) apply(c *api.Config) {
 	c.Feed, c.Events, c.Streams = s.hub, s.bus, &s.streams
-	if d, ok := c.Store.(app.DeletedSchedules); ok {
-		c.DeletedSchedules = d
-	}
 }
 
 // shutdown ends every subscription cleanly: the hub stops (each

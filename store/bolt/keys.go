@@ -37,9 +37,20 @@ var (
 	// completionsBucket: completionKey -> completionRecord; an owner's
 	// completions by day, then task id.
 	completionsBucket = []byte("completions")
+
+	// deletedSchedulesBucket: schedule id -> deletedScheduleRecord, the
+	// tombstone DeleteSchedule keeps (deleted.go).
+	deletedSchedulesBucket = []byte("deletedSchedules")
+	// deletionsBucket: deletionKey -> schedule id; tombstones in the order
+	// of their deletion, for pruning.
+	deletionsBucket = []byte("deletions")
 )
 
-// buckets are the buckets of format 2, all created when a file is.
+// buckets are the buckets of format 2, all created when a file is. The
+// tombstone buckets (deletedSchedulesBucket, deletionsBucket) are not among
+// them: a format 2 file written before them lacks them, so they are
+// created by the first DeleteSchedule and read as empty while absent,
+// without a format change (an older dayline ignores them).
 var buckets = [][]byte{metaBucket, organisationsBucket, usersBucket, membersBucket, emailsBucket,
 	schedulesBucket, ownerSchedulesBucket, taskRefsBucket, completionsBucket}
 
@@ -85,6 +96,12 @@ func completionDayPrefix(ownerID, day string) []byte { return prefixOf(ownerID, 
 
 // completionsPrefix is the completionsBucket prefix of all of an owner's completions.
 func completionsPrefix(ownerID string) []byte { return prefixOf(ownerID) }
+
+// deletionKey is the deletionsBucket key of a tombstone: deletion time
+// (sortableTime), schedule id.
+func deletionKey(deletedAt time.Time, scheduleID string) []byte {
+	return compoundKey(sortableTime(deletedAt), scheduleID)
+}
 
 // sortableTime formats t so that byte order equals time order: RFC 3339 in
 // UTC with fixed-width nanoseconds.

@@ -236,7 +236,7 @@ func (r completionRecord) domain() domain.Completion {
 
 // record is a stored record type that maps to the domain value D.
 type record[D any] interface {
-	organisationRecord | userRecord | scheduleRecord | taskRefRecord | completionRecord
+	organisationRecord | userRecord | scheduleRecord | taskRefRecord | completionRecord | deletedScheduleRecord
 	domain() D
 }
 

@@ -3,6 +3,7 @@ package bolt
 import (
 	"context"
 	"fmt"
+	"time"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -142,11 +143,11 @@ func (s *Store) UpdateSchedule(ctx context.Context, sc domain.Schedule, expected
 	return nil
 }
 
-// DeleteSchedule removes the schedule and its task references in one
-// transaction when the stored version equals expectedVersion. It returns
-// NotFound if the schedule is missing, Conflict on a stale version; nothing
-// is removed then.
-func (s *Store) DeleteSchedule(ctx context.Context, id string, expectedVersion int) error {
+// DeleteSchedule removes the schedule and its task references, and keeps
+// its tombstone (deleted.go), in one transaction when the stored version
+// equals expectedVersion. It returns NotFound if the schedule is missing,
+// Conflict on a stale version; nothing is written then.
+func (s *Store) DeleteSchedule(ctx context.Context, id string, expectedVersion int, deletedAt time.Time) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("delete schedule %s: %w", id, err)
 	}
@@ -155,7 +156,10 @@ func (s *Store) DeleteSchedule(ctx context.Context, id string, expectedVersion i
 		if err != nil {
 			return err
 		}
-		return t.deleteSchedule(old)
+		if err := t.deleteSchedule(old); err != nil {
+			return err
+		}
+		return t.putTombstone(old, deletedAt)
 	})
 	if err != nil {
 		return fmt.Errorf("delete schedule %s: %w", id, err)

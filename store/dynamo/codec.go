@@ -27,6 +27,8 @@ const (
 	attrGSI1PK  = "gsi1pk"
 	attrGSI1SK  = "gsi1sk"
 	attrVersion = "version"
+	// attrExpiresAt is the TTL attribute (Definition), set on tombstones only.
+	attrExpiresAt = "expiresAt"
 )
 
 // keyAttrs are the generic attributes of every item.

@@ -34,3 +34,14 @@ func (s *Store) SetUnprocessedDelay(delay func(attempt int) time.Duration) {
 
 // MaxUnprocessedAttempts is maxUnprocessedAttempts, for tests.
 const MaxUnprocessedAttempts = maxUnprocessedAttempts
+
+// TombstoneExpiry returns the TTL attribute of schedule id's tombstone
+// (Unix seconds), and whether the tombstone exists.
+func (s *Store) TombstoneExpiry(ctx context.Context, id string) (int64, bool, error) {
+	av, err := s.getItem(ctx, deletedScheduleKey(id))
+	if err != nil || av == nil {
+		return 0, false, err
+	}
+	it, err := unmarshalItem[deletedScheduleItem](av, typeDeletedSchedule)
+	return it.ExpiresAt, err == nil, err
+}

@@ -27,6 +27,8 @@ const (
 	typeCompletion   = "Completion"
 	// typeScheduleCount counts an owner's schedules (schedule_count.go).
 	typeScheduleCount = "ScheduleCount"
+	// typeDeletedSchedule is a deleted schedule's tombstone (deleted.go).
+	typeDeletedSchedule = "DeletedSchedule"
 )
 
 // indexGSI1 is the name of the secondary index keyed by gsi1pk/gsi1sk.
@@ -72,6 +74,13 @@ func userEmailClaimKey(u domain.User) itemKey {
 
 // scheduleKey is the primary key of a schedule item (tasks are embedded).
 func scheduleKey(scheduleID string) itemKey { return itemKey{joinKey("SCHED", scheduleID), "SCHED"} }
+
+// deletedScheduleKey is the primary key of a deleted schedule's
+// tombstone, in the schedule's partition. It has no gsi1 key: a tombstone
+// is no schedule of its owner.
+func deletedScheduleKey(scheduleID string) itemKey {
+	return itemKey{joinKey("SCHED", scheduleID), "DELETED"}
+}
 
 // ownerScheduleIndexKey is the gsi1 key of a schedule item: an owner's schedules by id.
 func ownerScheduleIndexKey(ownerID, scheduleID string) itemKey {

@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -159,18 +160,25 @@ func (s *Store) UpdateSchedule(ctx context.Context, sc domain.Schedule, expected
 	return nil
 }
 
-// DeleteSchedule removes the schedule and its task references, and counts
-// one schedule less for its owner, in one transaction when the stored
-// version equals expectedVersion. It returns
-// NotFound if the schedule is missing, Conflict on a stale version; nothing
-// is removed then. Other errors are ServiceUnavailable or internal.
-func (s *Store) DeleteSchedule(ctx context.Context, id string, expectedVersion int) error {
+// DeleteSchedule removes the schedule and its task references, counts one
+// schedule less for its owner and puts its tombstone (deleted.go), in one
+// transaction when the stored version equals expectedVersion. It returns
+// NotFound if the schedule is missing, Conflict on a stale version;
+// nothing is written then. Other errors are ServiceUnavailable or
+// internal.
+func (s *Store) DeleteSchedule(ctx context.Context, id string, expectedVersion int, deletedAt time.Time) error {
+	// The version condition below guarantees that the stored schedule read
+	// here is the one deleted, so the tombstone holds it.
 	old, err := s.scheduleAt(ctx, id, expectedVersion)
 	if err != nil {
 		return fmt.Errorf("delete schedule %s: %w", id, err)
 	}
+	tombstone, err := s.tombstoneWrite(old, deletedAt)
+	if err != nil {
+		return fmt.Errorf("delete schedule %s: %w", id, err)
+	}
 	k := scheduleKey(id)
-	writes := append(s.deleteScheduleWrites(old, s.versionFailure("schedule", id, k)), s.countDown(old.OwnerID))
+	writes := append(s.deleteScheduleWrites(old, s.versionFailure("schedule", id, k)), s.countDown(old.OwnerID), tombstone)
 	return wrapf(s.transact(ctx, writes), "delete schedule %s", id)
 }
 

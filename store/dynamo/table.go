@@ -27,6 +27,9 @@ type TableDefinition struct {
 	// GlobalSecondaryIndexes is indexGSI1 on gsi1pk (hash) and gsi1sk
 	// (range), projecting all attributes.
 	GlobalSecondaryIndexes []types.GlobalSecondaryIndex
+	// TimeToLiveAttribute is the attribute DynamoDB's TTL reads (Unix
+	// seconds): the expiry of deleted schedules' tombstones (deleted.go).
+	TimeToLiveAttribute string
 }
 
 // Definition returns the definition of Store's table: a fresh value, which the
@@ -52,11 +55,12 @@ func Definition() TableDefinition {
 			},
 			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
 		}},
+		TimeToLiveAttribute: attrExpiresAt,
 	}
 }
 
 // CreateTableInput returns the request that creates table with the
-// definition of Definition.
+// definition of Definition (TTL is enabled apart: enableTimeToLive).
 func CreateTableInput(table string) *dynamodb.CreateTableInput {
 	def := Definition()
 	return &dynamodb.CreateTableInput{
@@ -69,10 +73,11 @@ func CreateTableInput(table string) *dynamodb.CreateTableInput {
 }
 
 // CreateTable creates table with the layout Store needs (Definition), on-demand.
-// It waits until the table is ACTIVE. A table
-// that exists already is not an error (it is not altered; CheckTable
-// verifies its layout). Errors are ServiceUnavailable when DynamoDB cannot
-// be reached, otherwise internal.
+// It waits until the table is ACTIVE, then enables TTL on
+// Definition's TimeToLiveAttribute. A table that exists already is not an
+// error: its keys are not altered (CheckTable verifies its layout), and
+// TTL is enabled on it if it is not yet. Errors are ServiceUnavailable
+// when DynamoDB cannot be reached, otherwise internal.
 func CreateTable(ctx context.Context, client *dynamodb.Client, table string) error {
 	_, err := client.CreateTable(ctx, CreateTableInput(table))
 	var inUse *types.ResourceInUseException
@@ -84,6 +89,32 @@ func CreateTable(ctx context.Context, client *dynamodb.Client, table string) err
 	})
 	if err := waiter.Wait(ctx, &dynamodb.DescribeTableInput{TableName: &table}, tableActiveTimeout); err != nil {
 		return fmt.Errorf("create table %s: wait until active: %w", table, translate(err))
+	}
+	if err := enableTimeToLive(ctx, client, table, Definition().TimeToLiveAttribute); err != nil {
+		return fmt.Errorf("create table %s: %w", table, err)
+	}
+	return nil
+}
+
+// enableTimeToLive enables TTL on attribute of table unless it is enabled
+// (or being enabled) already: DynamoDB refuses to enable it twice.
+func enableTimeToLive(ctx context.Context, client *dynamodb.Client, table, attribute string) error {
+	out, err := client.DescribeTimeToLive(ctx, &dynamodb.DescribeTimeToLiveInput{TableName: &table})
+	if err != nil {
+		return fmt.Errorf("describe time to live: %w", translate(err))
+	}
+	if d := out.TimeToLiveDescription; d != nil && aws.ToString(d.AttributeName) == attribute &&
+		(d.TimeToLiveStatus == types.TimeToLiveStatusEnabled || d.TimeToLiveStatus == types.TimeToLiveStatusEnabling) {
+		return nil
+	}
+	_, err = client.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{
+		TableName: &table,
+		TimeToLiveSpecification: &types.TimeToLiveSpecification{
+			AttributeName: &attribute, Enabled: aws.Bool(true),
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("enable time to live on %s: %w", attribute, translate(err))
 	}
 	return nil
 }

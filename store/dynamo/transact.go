@@ -64,23 +64,24 @@ func failure(err error) func(context.Context, map[string]types.AttributeValue) e
 	return func(context.Context, map[string]types.AttributeValue) error { return err }
 }
 
-// putWrite returns a Put of item (one of codec.go's item types) under c.
+// putWrite returns a Put of item (one of codec.go's item types), under c
+// when c.expr is set.
 func (s *Store) putWrite(item any, c condition, failed func(context.Context, map[string]types.AttributeValue) error) (txWrite, error) {
 	av, err := marshalItem(item)
 	if err != nil {
 		return txWrite{}, err
 	}
-	return txWrite{
-		item: types.TransactWriteItem{Put: &types.Put{
-			TableName:                           &s.table,
-			Item:                                av,
-			ConditionExpression:                 &c.expr,
-			ExpressionAttributeNames:            c.names,
-			ExpressionAttributeValues:           c.values,
-			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
-		}},
-		failed: failed,
-	}, nil
+	p := &types.Put{
+		TableName:                           &s.table,
+		Item:                                av,
+		ExpressionAttributeNames:            c.names,
+		ExpressionAttributeValues:           c.values,
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	}
+	if c.expr != "" {
+		p.ConditionExpression = &c.expr
+	}
+	return txWrite{item: types.TransactWriteItem{Put: p}, failed: failed}, nil
 }
 
 // deleteWrite returns a Delete of the item at k, under c when c.expr is set.

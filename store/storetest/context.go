@@ -44,7 +44,8 @@ func testCancelledContext(t *testing.T, s store.Store) {
 		{"ListSchedules", func() error { _, err := s.ListSchedules(ctx, owner.ID, page); return err }},
 		{"CreateSchedule", func() error { return s.CreateSchedule(ctx, newSched) }},
 		{"UpdateSchedule", func() error { return s.UpdateSchedule(ctx, retitled, sc.Version) }},
-		{"DeleteSchedule", func() error { return s.DeleteSchedule(ctx, sc.ID, sc.Version) }},
+		{"DeleteSchedule", func() error { return s.DeleteSchedule(ctx, sc.ID, sc.Version, baseTime) }},
+		{"GetDeletedSchedule", func() error { _, err := s.GetDeletedSchedule(ctx, sc.ID); return err }},
 		{"GetTaskRefs", func() error { _, err := s.GetTaskRefs(ctx, []string{sc.Tasks[0].ID}); return err }},
 		{"PutCompletion", func() error {
 			_, err := s.PutCompletion(ctx, newCompletion(sc, sc.Tasks[0].ID, "2026-03-29", baseTime))

@@ -51,14 +51,14 @@ func testSchedulesPerOwnerLimit(t *testing.T, s store.Store) {
 		createSchedule(t, s, other, 1)
 	})
 	t.Run("a deleted schedule frees its place", func(t *testing.T) {
-		mustNil(t, "DeleteSchedule", s.DeleteSchedule(ctx, held[0].ID, held[0].Version))
+		mustNil(t, "DeleteSchedule", s.DeleteSchedule(ctx, held[0].ID, held[0].Version, baseTime))
 		held = held[1:]
 		held = append(held, createSchedule(t, s, owner, 1))
 		refused(t, newSchedule(t, owner, 1))
 	})
 	t.Run("concurrent creates stop at the limit", func(t *testing.T) {
 		for _, sc := range held[:2] {
-			mustNil(t, "DeleteSchedule", s.DeleteSchedule(ctx, sc.ID, sc.Version))
+			mustNil(t, "DeleteSchedule", s.DeleteSchedule(ctx, sc.ID, sc.Version, baseTime))
 		}
 		const tries = 6
 		errs := make([]error, tries)

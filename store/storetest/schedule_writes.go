@@ -79,7 +79,7 @@ func testDeleteSchedule(t *testing.T, s store.Store) {
 	v2 := withTasks(sc, sc.Tasks)
 	mustNil(t, "UpdateSchedule", s.UpdateSchedule(ctx, v2, sc.Version))
 
-	wantCode(t, "DeleteSchedule with a stale version", s.DeleteSchedule(ctx, sc.ID, sc.Version), domain.CodeConflict)
+	wantCode(t, "DeleteSchedule with a stale version", s.DeleteSchedule(ctx, sc.ID, sc.Version, baseTime), domain.CodeConflict)
 	got, ok := getSchedule(t, s, sc.ID)
 	if !ok {
 		t.Fatal("schedule removed by a stale DeleteSchedule")
@@ -87,7 +87,7 @@ func testDeleteSchedule(t *testing.T, s store.Store) {
 	sameSchedule(t, "schedule after stale delete", got, v2)
 	wantTaskRefs(t, s, idsOf(sc.Tasks, taskID), refsOf(v2))
 
-	mustNil(t, "DeleteSchedule", s.DeleteSchedule(ctx, sc.ID, v2.Version))
+	mustNil(t, "DeleteSchedule", s.DeleteSchedule(ctx, sc.ID, v2.Version, baseTime))
 	if _, ok := getSchedule(t, s, sc.ID); ok {
 		t.Error("schedule still there after DeleteSchedule")
 	}
@@ -99,7 +99,7 @@ func testDeleteSchedule(t *testing.T, s store.Store) {
 		t.Errorf("schedules of owner after delete = %v, want [%s]", ids, kept.ID)
 	}
 
-	wantCode(t, "DeleteSchedule again", s.DeleteSchedule(ctx, sc.ID, v2.Version), domain.CodeNotFound)
+	wantCode(t, "DeleteSchedule again", s.DeleteSchedule(ctx, sc.ID, v2.Version, baseTime), domain.CodeNotFound)
 }
 
 func testGetTaskRefs(t *testing.T, s store.Store) {
@@ -126,7 +126,7 @@ func testNotFound(t *testing.T, s store.Store) {
 		{"UpdateUser", func() error { return s.UpdateUser(ctx, missingUser, missingUser.Version-1) }},
 		{"DeleteUser", func() error { return s.DeleteUser(ctx, newID(), 1) }},
 		{"UpdateSchedule", func() error { return s.UpdateSchedule(ctx, missingSchedule, missingSchedule.Version-1) }},
-		{"DeleteSchedule", func() error { return s.DeleteSchedule(ctx, newID(), 1) }},
+		{"DeleteSchedule", func() error { return s.DeleteSchedule(ctx, newID(), 1, baseTime) }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

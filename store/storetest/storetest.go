@@ -52,6 +52,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 			{"Update", testUpdateSchedule},
 			{"ConcurrentUpdate", testConcurrentUpdateSchedule},
 			{"Delete", testDeleteSchedule},
+			{"DeletedSchedule", testDeletedSchedule},
+			{"DeletedScheduleRetention", testDeletedScheduleRetention},
 			{"GetTaskRefs", testGetTaskRefs},
 		}},
 		{"NotFound", []contractTest{
