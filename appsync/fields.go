@@ -47,17 +47,21 @@ const BatchResponseTemplate = `#if($ctx.error)
 $util.toJson($ctx.result.data)`
 
 // SubscriptionResponseTemplate is the response mapping template of a
-// Subscription field's resolver: a refused subscription fails with the
-// server's errorType; an accepted one gets the function's answer as its
-// enhanced subscription filter ({"organisationId": {"eq": ...}, ...}, see
-// Handler), so AppSync delivers a subscriber only the events of its own
-// organisation (and, for a member, its own), on top of its arguments.
+// Subscription field's resolver. The function answers {data, errorMessage,
+// errorType}, as for a BatchInvoke item: a refused subscription fails with
+// the server's errorType; an accepted one gets data as its enhanced
+// subscription filter ({"organisationId": {"eq": ...}, ...}, see
+// subscribe.go), so AppSync delivers a subscriber only the events of its
+// own organisation (and, for a member, its own), on top of its arguments.
 // The filter reads those fields in the mutation's result: a mutation that
 // does not select them reaches no subscriber.
 const SubscriptionResponseTemplate = `#if($ctx.error)
   $util.error($ctx.error.message, $ctx.error.type)
 #end
-$extensions.setSubscriptionFilter($util.transform.toSubscriptionFilter($ctx.result))
+#if($ctx.result.errorType)
+  $util.error($ctx.result.errorMessage, $ctx.result.errorType)
+#end
+$extensions.setSubscriptionFilter($util.transform.toSubscriptionFilter($ctx.result.data))
 $util.toJson(null)`
 
 // ResolverFields lists, sorted by type and name, the fields that get

@@ -93,7 +93,9 @@ type BatchItem struct {
 }
 
 // HandleEvent answers one Direct Lambda event: for Invoke (one Context
-// object) the field's value as JSON (json.RawMessage), or an *Error; for
+// object) the field's value as JSON (json.RawMessage), or an *Error (for a
+// Subscription field, a BatchItem: the filter, or the refusal, see
+// subscribe.go); for
 // BatchInvoke (a JSON array of them) a []BatchItem of the same length and
 // order, each item's error in its errorType and errorMessage. It returns
 // an *Error for the whole event when the event is no valid JSON, and an
@@ -112,6 +114,12 @@ func (h *Handler) HandleEvent(ctx context.Context, event json.RawMessage) (answe
 	items := h.resolve(ctx, events)
 	if batch {
 		return items, nil
+	}
+	if h.build.isSubscription(events[0]) {
+		// Its errors are data too, so that SubscriptionResponseTemplate
+		// raises them with the server's errorType (a function error would
+		// reach the client as Lambda:Unhandled).
+		return items[0], nil
 	}
 	if items[0].ErrorType != "" {
 		return nil, &Error{Type: items[0].ErrorType, Message: items[0].ErrorMessage}

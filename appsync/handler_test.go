@@ -278,17 +278,21 @@ func TestSubscriptionStart(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			data, err := e.invoke(event(tc.caller, "Subscription", tc.field, tc.args, nil))
+			raw, err := e.invoke(event(tc.caller, "Subscription", tc.field, tc.args, nil))
+			if err != nil {
+				t.Fatalf("function error %s: %s; want an answer (refusals are data)", err.Type, err.Message)
+			}
+			answer := decode[appsync.BatchItem](t, raw)
 			if tc.wantType != "" {
-				if err == nil || err.Type != tc.wantType {
-					t.Fatalf("answer %s, error %v, want a %s error", data, err, tc.wantType)
+				if answer.ErrorType != tc.wantType || answer.ErrorMessage == "" || string(answer.Data) != "null" {
+					t.Fatalf("answer %s, want a %s refusal", raw, tc.wantType)
 				}
 				return
 			}
-			if err != nil {
-				t.Fatalf("error %s: %s", err.Type, err.Message)
+			if answer.ErrorType != "" {
+				t.Fatalf("refused: %s: %s", answer.ErrorType, answer.ErrorMessage)
 			}
-			if got := decode[filter](t, data); !maps.EqualFunc(got, tc.want, maps.Equal) {
+			if got := decode[filter](t, answer.Data); !maps.EqualFunc(got, tc.want, maps.Equal) {
 				t.Errorf("filter %v, want %v", got, tc.want)
 			}
 		})

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
 	"strings"
 
 	"github.com/dayline/dayline/app"
@@ -18,11 +20,12 @@ var _ app.Directory = (*cognito.Client)(nil)
 // newCognitoClient builds the client of cfg's user pool: the region the
 // pool id starts with, the credentials of dynamo.AWSCredentials (keys in
 // the environment, a container's or an instance's role). With an
-// endpoint override (cognito-local) and no AWS keys in the environment it
-// uses dummy credentials, which cognito-local accepts.
+// endpoint override on a loopback address (a cognito-local) and no AWS
+// keys in the environment it uses dummy credentials, which cognito-local
+// accepts; any other endpoint (a VPC endpoint, say) gets the real ones.
 func newCognitoClient(cfg config, env func(string) (string, bool)) (*cognito.Client, error) {
 	creds := dynamo.AWSCredentials(env)
-	if _, ok := env("AWS_ACCESS_KEY_ID"); cfg.CognitoEndpoint != "" && !ok {
+	if _, ok := env("AWS_ACCESS_KEY_ID"); !ok && loopbackURL(cfg.CognitoEndpoint) {
 		creds = dynamo.LocalCredentials()
 	}
 	c, err := cognito.New(cognito.Config{UserPoolID: cfg.UserPoolID, Endpoint: cfg.CognitoEndpoint, Credentials: creds})
@@ -85,4 +88,19 @@ func operatorCreate(ctx context.Context, cfg config, stdout, stderr io.Writer, e
 	}
 	fmt.Fprintf(stdout, "operator %s created (sub %s), in group %s: Cognito has emailed the invitation with a temporary password\n", cfg.Email, sub, domain.GroupOperators)
 	return nil
+}
+
+// loopbackURL reports whether raw is an http(s) URL of a loopback host
+// (127.0.0.1, ::1, localhost).
+func loopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
