@@ -114,38 +114,66 @@ func (s *Users) enrol(ctx context.Context, g *saga, u domain.User) (domain.User,
 
 // reconcile makes the directory follow the change of was into next: a
 // new email becomes the sign-in; a new role moves the user from its old
-// group to the new one and signs it out everywhere. Each change's undo is
-// recorded in g (sign-out has none: the user signs in again).
+// group to the new one and signs it out everywhere. The undo, recorded in
+// g with the first change made, is converge (sign-out has none: the user
+// signs in again).
 func (s *Users) reconcile(ctx context.Context, g *saga, was, next domain.User) error {
 	sub := was.ID
+	type change struct {
+		what string
+		run  func(context.Context) error
+	}
+	var changes []change
 	if domain.NormalizedEmail(was.Email) != domain.NormalizedEmail(next.Email) {
-		err := g.do(ctx,
-			func(ctx context.Context) error { return s.dir.SetEmail(ctx, sub, string(next.Email)) },
-			func(ctx context.Context) error { return s.dir.SetEmail(ctx, sub, string(was.Email)) })
-		if err != nil {
-			return fmt.Errorf("change sign-in email: %w", err)
-		}
+		changes = append(changes, change{"change sign-in email",
+			func(ctx context.Context) error { return s.dir.SetEmail(ctx, sub, string(next.Email)) }})
 	}
 	from, to := was.Role.Group(), next.Role.Group()
-	if from == to {
-		return nil
+	if from != to {
+		changes = append(changes,
+			change{"add to group " + to, func(ctx context.Context) error { return s.dir.AddUserToGroup(ctx, sub, to) }},
+			change{"remove from group " + from, func(ctx context.Context) error { return s.dir.RemoveUserFromGroup(ctx, sub, from) }},
+			change{"sign out", func(ctx context.Context) error { return s.dir.SignOut(ctx, sub) }})
 	}
-	err := g.do(ctx,
-		func(ctx context.Context) error { return s.dir.AddUserToGroup(ctx, sub, to) },
-		func(ctx context.Context) error { return s.dir.RemoveUserFromGroup(ctx, sub, to) })
-	if err != nil {
-		return fmt.Errorf("add to group %s: %w", to, err)
-	}
-	err = g.do(ctx,
-		func(ctx context.Context) error { return s.dir.RemoveUserFromGroup(ctx, sub, from) },
-		func(ctx context.Context) error { return s.dir.AddUserToGroup(ctx, sub, from) })
-	if err != nil {
-		return fmt.Errorf("remove from group %s: %w", from, err)
-	}
-	if err := g.do(ctx, func(ctx context.Context) error { return s.dir.SignOut(ctx, sub) }, nil); err != nil {
-		return fmt.Errorf("sign out: %w", err)
+	for i, c := range changes {
+		var undo func(context.Context) error
+		if i == 0 {
+			undo = s.converge(sub, next)
+		}
+		if err := g.do(ctx, c.run, undo); err != nil {
+			return fmt.Errorf("%s: %w", c.what, err)
+		}
 	}
 	return nil
+}
+
+// converge returns the undo of reconcile's change of user sub into next:
+// it makes the directory match the user as the store holds it when the
+// undo runs, not as this operation read it, since another update may
+// have committed meanwhile (two admins saving one user at once), and
+// restoring what this one read would then undo the winner's change. The
+// stored email becomes the sign-in again, and the stored role's group
+// replaces next's. A user gone from the store is left as it is (its
+// removal disables and deletes it).
+func (s *Users) converge(sub string, next domain.User) func(context.Context) error {
+	return func(ctx context.Context) error {
+		users, err := s.store.GetUsers(ctx, []string{sub})
+		if err != nil {
+			return fmt.Errorf("read user %s: %w", sub, err)
+		}
+		if len(users) == 0 {
+			return nil
+		}
+		stored := users[0]
+		var errs []error
+		if domain.NormalizedEmail(stored.Email) != domain.NormalizedEmail(next.Email) {
+			errs = append(errs, s.dir.SetEmail(ctx, sub, string(stored.Email)))
+		}
+		if have, want := next.Role.Group(), stored.Role.Group(); have != want {
+			errs = append(errs, s.dir.AddUserToGroup(ctx, sub, want), s.dir.RemoveUserFromGroup(ctx, sub, have))
+		}
+		return errors.Join(errs...)
+	}
 }
 
 // disable stops u from signing in; the undo (recorded in g) enables it.

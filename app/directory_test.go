@@ -46,6 +46,9 @@ var errStoreDown = errors.New("store down (injected by the test)")
 type failingWrites struct {
 	store.Store
 	fail string
+	// beforeUpdate, when set, runs once before the next UpdateUser (a
+	// competing request that commits first).
+	beforeUpdate func()
 }
 
 func (s *failingWrites) failing(name string) bool {
@@ -71,6 +74,10 @@ func (s *failingWrites) CreateUser(ctx context.Context, u domain.User) error {
 }
 
 func (s *failingWrites) UpdateUser(ctx context.Context, u domain.User, expectedVersion int) error {
+	if before := s.beforeUpdate; before != nil {
+		s.beforeUpdate = nil
+		before()
+	}
 	if s.failing("UpdateUser") {
 		return errStoreDown
 	}
@@ -269,7 +276,7 @@ func TestDirectoryUpdate(t *testing.T) {
 		{name: "new name: no call", changes: app.UserChanges{Name: ptr("Mia B.")}},
 		{name: "stale version: no call", changes: caregiver, expected: 2, code: domain.CodeConflict},
 		{name: "adding to the new group fails", changes: caregiver, inject: opAddGroup, code: domain.CodeUnavailable, calls: []string{opAddGroup}},
-		{name: "leaving the old group fails", changes: caregiver, inject: opRemove, code: domain.CodeUnavailable, calls: []string{opAddGroup, opRemove, opRemove}},
+		{name: "leaving the old group fails", changes: caregiver, inject: opRemove, code: domain.CodeUnavailable, calls: []string{opAddGroup, opRemove, opAddGroup, opRemove}},
 		{name: "sign-out fails", changes: caregiver, inject: opSignOut, code: domain.CodeUnavailable, calls: []string{opAddGroup, opRemove, opSignOut, opAddGroup, opRemove}},
 		{name: "store write fails after the role moved", changes: caregiver, failStore: true, code: domain.CodeInternal, calls: []string{opAddGroup, opRemove, opSignOut, opAddGroup, opRemove}},
 		{name: "store write fails after the email changed", changes: newEmail, failStore: true, code: domain.CodeInternal, calls: []string{opSetEmail, opSetEmail}},
@@ -326,6 +333,32 @@ func TestDirectoryUpdate(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDirectoryConcurrentUpdates: two admins change one user at once. The
+// loser's store write meets the winner's commit (Conflict), and its undo
+// makes the directory match what the store holds (the winner's role and
+// email), not what the loser read: the two never disagree.
+func TestDirectoryConcurrentUpdates(t *testing.T) {
+	f := newDirFixture(t)
+	ctx := t.Context()
+	f.st.beforeUpdate = func() {
+		winner := app.UserChanges{Role: ptr(domain.RoleAdmin), Email: ptr(scalars.Email("mia.admin@example.com"))}
+		if _, err := f.users.Update(ctx, f.loaders(), f.admin, f.member.ID, 1, winner); err != nil {
+			t.Errorf("the winner's update: %v", err)
+		}
+	}
+	loser := app.UserChanges{Role: ptr(domain.RoleCaregiver), Email: ptr(scalars.Email("mia.care@example.com"))}
+	_, err := f.users.Update(ctx, f.loaders(), f.admin, f.member.ID, 1, loser)
+	wantCode(t, err, domain.CodeConflict)
+	stored, _ := f.stored(t, f.member.ID)
+	if stored.Role != domain.RoleAdmin || stored.Email != "mia.admin@example.com" || stored.Version != 2 {
+		t.Fatalf("stored %+v, want the winner's admin with its email at version 2", stored)
+	}
+	f.wantGroups(t, f.member.ID, domain.GroupAdmins)
+	if pu, _ := f.pool.User(t, f.member.ID); pu.Email != "mia.admin@example.com" {
+		t.Errorf("sign-in email %s, want the stored mia.admin@example.com", pu.Email)
 	}
 }
 

@@ -13,6 +13,9 @@ import (
 // UserStore is the writes the Users service makes (store.Store satisfies
 // it). Reads go through the operation's loaders.
 type UserStore interface {
+	// GetUsers reads users afresh, outside the operation's loaders (the
+	// directory's compensation, see converge).
+	GetUsers(ctx context.Context, ids []string) ([]domain.User, error)
 	CreateOrganisation(ctx context.Context, org domain.Organisation, admin domain.User) error
 	CreateUser(ctx context.Context, u domain.User) error
 	UpdateUser(ctx context.Context, u domain.User, expectedVersion int) error
