@@ -157,6 +157,17 @@ func New(cfg Config) *Handler {
 			// response gets fresh ones (withLoaders).
 			return subscriptionLifetime(loaders.With(ctx, loaders.NewImmediate(cfg.Store)), next)
 		}
+		if s := sessionFrom(ctx); s != nil {
+			// A query or mutation over a subscription transport: counted
+			// as one of its connection's operations and bounded as over
+			// HTTP, so one socket cannot run unbounded work.
+			if err := s.startSubscription(ctx); err != nil {
+				return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{err}})
+			}
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, streamOperationTimeout)
+			context.AfterFunc(ctx, cancel)
+		}
 		return next(ctx)
 	})
 	// Loaders are created per response: once per query, and once per event

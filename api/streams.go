@@ -45,6 +45,11 @@ type StreamConfig struct {
 	RealtimeLifetime time.Duration
 }
 
+// streamOperationTimeout bounds a query or mutation sent over a
+// subscription transport, as the server bounds one over HTTP (AppSync's
+// 30 s).
+const streamOperationTimeout = 30 * time.Second
+
 // Defaults of StreamConfig.
 const (
 	DefaultKeepAlive                     = 15 * time.Second

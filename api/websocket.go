@@ -162,7 +162,10 @@ func (s *session) started(cancel context.CancelFunc, expires time.Time) {
 	}
 }
 
-// stop releases the session's timer once the connection ended.
+// stop releases the session's timer once the connection ended, and the
+// socket itself: gqlgen returns without closing it on some refusals (a
+// connection_init whose payload is no JSON object), which would leave it
+// open until garbage collection.
 func (s *session) stop() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -171,6 +174,9 @@ func (s *session) stop() {
 	}
 	if s.cancel != nil {
 		s.cancel()
+	}
+	if s.conn != nil {
+		s.conn.closeNow()
 	}
 }
 

@@ -23,7 +23,9 @@ func (env Env) publish(ctx context.Context, e pubsub.Event) {
 	if env.Events == nil {
 		return
 	}
-	if err := env.Events.Publish(ctx, e); err != nil && env.Logger != nil {
+	// The change is committed: a client that goes away now must not
+	// cancel its event (the bus bounds the publish itself).
+	if err := env.Events.Publish(context.WithoutCancel(ctx), e); err != nil && env.Logger != nil {
 		env.Logger.LogAttrs(ctx, slog.LevelWarn, "event not published",
 			slog.String("kind", string(e.Kind)), slog.String("schedule_id", e.ScheduleID),
 			slog.String("error", err.Error()))

@@ -80,8 +80,9 @@ func (s *Subscriptions) ScheduleChanges(ctx context.Context, l *loaders.Loaders,
 			return nil, err
 		}
 	}
+	scope := memberScope(by)
 	match := func(e pubsub.Event) bool {
-		return e.Kind == pubsub.ScheduleChanged && argMatches(ownerID, e.OwnerID) && argMatches(id, e.ScheduleID)
+		return e.Kind == pubsub.ScheduleChanged && argMatches(ownerID, e.OwnerID) && argMatches(id, e.ScheduleID) && argMatches(scope, e.OwnerID)
 	}
 	events, err := s.feed.Subscribe(ctx, by.User.OrganisationID, match)
 	if err != nil {
@@ -102,14 +103,27 @@ func (s *Subscriptions) TaskCompletions(ctx context.Context, l *loaders.Loaders,
 			return nil, err
 		}
 	}
+	scope := memberScope(by)
 	match := func(e pubsub.Event) bool {
-		return e.Kind == pubsub.TaskCompleted && argMatches(ownerID, e.OwnerID)
+		return e.Kind == pubsub.TaskCompleted && argMatches(ownerID, e.OwnerID) && argMatches(scope, e.OwnerID)
 	}
 	events, err := s.feed.Subscribe(ctx, by.User.OrganisationID, match)
 	if err != nil {
 		return nil, err
 	}
 	return deliver(ctx, s, by.User.ID, events, s.completion), nil
+}
+
+// memberScope is, for a member, its own id: the only owner whose events
+// it may see, so others' are not even read for it (each event is still
+// re-read under its stored user: a member removed meanwhile gets nothing).
+// Staff see every owner of the organisation: nil. A member promoted while
+// subscribed sees others' events once it subscribes again.
+func memberScope(by Actor) *string {
+	if by.staff() {
+		return nil
+	}
+	return &by.User.ID
 }
 
 // argMatches is AppSync's rule for one subscription argument: omitted, it

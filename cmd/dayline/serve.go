@@ -69,6 +69,9 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, env func(s
 	if err := <-streamsClosed; err != nil {
 		logger.Warn("subscriptions", "error", err.Error())
 	}
+	if err := subs.closeBus(); err != nil {
+		logger.Warn("subscriptions: close the fan-out bus", "error", err.Error())
+	}
 	if runErr != nil {
 		return runErr
 	}

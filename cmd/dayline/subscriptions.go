@@ -57,9 +57,15 @@ func (s *subscriptions) apply(c *api.Config) {
 func (s *subscriptions) shutdown(ctx context.Context, gql *api.Handler) error {
 	s.stop()
 	hubErr := <-s.done
-	var busErr error
-	if c, ok := s.bus.(io.Closer); ok { // the Redis bus: its Listen has returned with the hub's
-		busErr = c.Close()
+	return errors.Join(hubErr, gql.CloseStreams(ctx))
+}
+
+// closeBus releases the bus (the Redis bus's connections) once the HTTP
+// server has drained: mutations that commit during the drain still
+// publish their events to the other instances.
+func (s *subscriptions) closeBus() error {
+	if c, ok := s.bus.(io.Closer); ok {
+		return c.Close()
 	}
-	return errors.Join(hubErr, busErr, gql.CloseStreams(ctx))
+	return nil
 }
