@@ -63,9 +63,10 @@ func (c *realtimeConn) start(ctx context.Context, m realtimeInbound) {
 		return
 	}
 	responses, opCtx := c.exec.DispatchOperation(opCtx, oc)
-	if resp := startRefusal(opCtx, responses); resp != nil {
+	first := startRefusal(opCtx, responses)
+	if first != nil && isDataless(first) {
 		cancel()
-		c.refuseStart(m.ID, errorsPayload(resp))
+		c.refuseStart(m.ID, errorsPayload(first))
 		return
 	}
 	op := &realtimeOp{cancel: cancel}
@@ -73,6 +74,12 @@ func (c *realtimeConn) start(ctx context.Context, m realtimeInbound) {
 	c.ops[m.ID] = op
 	c.mu.Unlock()
 	c.send(realtimeMessage{Type: "start_ack", ID: m.ID})
+	if first != nil {
+		// An event was already waiting, and the check took it (gqlgen
+		// picks at random between a ready event and the ended context):
+		// it is the subscription's first.
+		c.send(realtimeMessage{Type: "data", ID: m.ID, Payload: NewResponse(first)})
+	}
 	c.wg.Add(1)
 	go c.pump(ctx, opCtx, m.ID, op, responses)
 }
@@ -117,11 +124,13 @@ func (c *realtimeConn) startIdentity(ctx context.Context, payload json.RawMessag
 }
 
 // startRefusal returns the response of a subscription refused when it
-// started (the resolver's error, a limit of subscriptionLifetime), or nil
-// for one that started. It asks responses with an ended context: gqlgen's
-// executor answers nil (end of stream) for a running subscription without
-// reading an event, while a refusal is a one-shot response that answers
-// its errors whatever the context (e2e/realtime_test.go relies on both).
+// started (the resolver's error, a limit of subscriptionLifetime: errors
+// without data), or nil for one that started. It asks responses with an
+// ended context: gqlgen's executor answers nil (end of stream) for a
+// running subscription, while a refusal is a one-shot response that
+// answers its errors whatever the context (e2e/realtime_test.go relies on
+// both). When an event is already waiting, gqlgen may answer it instead:
+// a response with data, which start sends as the first event.
 func startRefusal(ctx context.Context, responses graphql.ResponseHandler) *graphql.Response {
 	ended, cancel := context.WithCancel(ctx)
 	cancel()
