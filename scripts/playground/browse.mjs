@@ -200,15 +200,16 @@ async function run(browser) {
         return subscribe(payload, sink);
       };
     });
+    const subscriptionsBefore = await page.evaluate(async () => (await (await fetch('/healthz')).json()).subscriptions);
     await page.click('.graphiql-execute-button');
     await page.waitForFunction(() => window.__subscribeCalls > 0);
     // The server registers a subscription after it has read its message
     // (gqlgen runs each operation of a socket in its own goroutine): wait
     // until /healthz counts it, so the change below cannot come first.
-    await page.waitForFunction(async () => {
+    await page.waitForFunction(async (before) => {
       const res = await fetch('/healthz');
-      return (await res.json()).subscriptions >= 1;
-    }, { polling: 20 });
+      return (await res.json()).subscriptions > before;
+    }, { polling: 20 }, subscriptionsBefore);
     const changed = await page.evaluate(() => new Promise((resolve, reject) => {
       const { client, start } = window.daylinePlayground;
       if (!start.schedule) return reject(new Error('the playground found no schedule to change'));
