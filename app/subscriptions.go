@@ -233,8 +233,8 @@ func (s *Subscriptions) completion(ctx context.Context, l *loaders.Loaders, by A
 // subscription by it (appsync).
 func SubscriberScope(u domain.User) map[string]string {
 	scope := map[string]string{"organisationId": u.OrganisationID}
-	if !(Actor{User: u}).staff() {
-		scope["ownerId"] = u.ID
+	if own := memberScope(Actor{User: u}); own != nil {
+		scope["ownerId"] = *own
 	}
 	return scope
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -49,17 +48,7 @@ type simResolverField struct {
 // skips t, or fails it under CI and scripts/test.sh (requireNode).
 func startAppSyncSimulator(t *testing.T, rie *emulator) *appSyncSimulator {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err == nil {
-		_, err = os.Stat(filepath.Join(appSyncSimDir, "node_modules", "@aws-amplify", "amplify-appsync-simulator", "package.json"))
-	}
-	if err != nil {
-		msg := fmt.Sprintf("the AppSync simulator needs node and `npm ci` in scripts/appsync-sim (scripts/test.sh does both): %v", err)
-		if requireNode() {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	node := nodeWith(t, appSyncSimDir, "@aws-amplify/amplify-appsync-simulator", "the AppSync simulator")
 
 	var fields []simResolverField
 	for _, f := range appsync.ResolverFields() {

@@ -5,8 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -42,29 +40,12 @@ type auditResult struct {
 	ContentType string `json:"contentType"`
 }
 
-// requireNode reports whether a missing Node or graphql-http install is a
-// failure rather than a reason to skip: under CI, and under scripts/test.sh
-// (which installs it).
-func requireNode() bool {
-	return os.Getenv("CI") == "true" || os.Getenv("DAYLINE_REQUIRE_NODE") == "1"
-}
-
 // TestGraphQLOverHTTPAudit runs graphql-http's server audits (the
 // GraphQL-over-HTTP spec's conformance suite) against the real server with
 // a member's token: no audit may fail as an error, and only the warnings
 // in allowedAuditWarnings may remain.
 func TestGraphQLOverHTTPAudit(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err == nil {
-		_, err = os.Stat(filepath.Join(auditDir, "node_modules", "graphql-http", "package.json"))
-	}
-	if err != nil {
-		msg := fmt.Sprintf("graphql-http audit needs node and `npm ci` in scripts/graphql-http (scripts/test.sh does both): %v", err)
-		if requireNode() {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	node := nodeWith(t, auditDir, "graphql-http", "the graphql-http audit")
 
 	e := newEnv(t, openBolt)
 	cmd := exec.CommandContext(t.Context(), node, filepath.Join(auditDir, "audit.mjs"), e.URL+"/graphql", e.token("a-member-1"))

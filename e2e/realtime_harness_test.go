@@ -3,7 +3,6 @@ package e2e_test
 import (
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -146,19 +145,7 @@ func (c *rtClient) nextAny() (rtMessage, error) {
 // closed reads until the connection closes and returns its close code and
 // reason, and the messages before.
 func (c *rtClient) closed() (websocket.StatusCode, string, []rtMessage) {
-	var before []rtMessage
-	for {
-		m, err := c.next()
-		if err == nil {
-			before = append(before, m)
-			continue
-		}
-		var ce websocket.CloseError
-		if errors.As(err, &ce) {
-			return ce.Code, ce.Reason, before
-		}
-		return -1, err.Error(), before
-	}
+	return untilClosed(c.next)
 }
 
 // errorTypes decodes an error message's payload into its error types.

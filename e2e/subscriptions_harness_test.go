@@ -216,9 +216,16 @@ func (c *wsClient) next() (wsMessage, error) {
 // and reason; messages before are returned too. A connection that ends
 // without a close frame returns code -1.
 func (c *wsClient) closed() (websocket.StatusCode, string, []wsMessage) {
-	var before []wsMessage
+	return untilClosed(c.next)
+}
+
+// untilClosed reads messages with next until the connection closes, and
+// returns its close code and reason (-1 and the error for an end without
+// a close frame) and the messages before.
+func untilClosed[M any](next func() (M, error)) (websocket.StatusCode, string, []M) {
+	var before []M
 	for {
-		m, err := c.next()
+		m, err := next()
 		if err == nil {
 			before = append(before, m)
 			continue
