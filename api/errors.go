@@ -54,6 +54,14 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		code := classify(err)
+		if code == domain.CodeUnavailable && ctx.Err() != nil && sessionFrom(ctx).tokenExpired() {
+			// Cut short because its connection's token expired (the
+			// session ends the connection): say so, as the subscriptions
+			// that were running when it expired do.
+			gqlErr.Message, gqlErr.Err = msgTokenExpired, nil
+			gqlErr.Extensions = map[string]any{"code": codeUnauthenticated}
+			return gqlErr
+		}
 		switch code {
 		case domain.CodeInternal:
 			gqlErr.Message = reportInternal(ctx, logger, err, slog.String("path", gqlErr.Path.String()))

@@ -187,7 +187,7 @@ func (s *session) startSubscription(ctx context.Context) *gqlerror.Error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
-	case s.ending && s.code == CloseUnauthorized:
+	case s.expiredLocked():
 		return newError(codeUnauthenticated, msgTokenExpired)
 	case s.ending:
 		return newError(string(domain.CodeUnavailable), msgStreamsClosed)
@@ -199,6 +199,19 @@ func (s *session) startSubscription(ctx context.Context) *gqlerror.Error {
 	context.AfterFunc(ctx, s.endSubscription)
 	return nil
 }
+
+// tokenExpired reports whether s (nil: no session) is ending because its
+// token expired.
+func (s *session) tokenExpired() bool {
+	if s == nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.expiredLocked()
+}
+
+func (s *session) expiredLocked() bool { return s.ending && s.code == CloseUnauthorized }
 
 // endSubscription: one subscription has completed (its last message is
 // written); an ending connection closes once none is left.
